@@ -1,0 +1,45 @@
+# Two commands for people: `make site` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test check serve bench system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/exemplar check .
+	@echo "exemplar check passed. (The site build arrives with the public-site issue.)"
+
+check: $(STAMP)
+	$(BIN)/exemplar check .
+
+serve: $(STAMP)
+	$(BIN)/exemplar serve .
+
+# System packages the browser tests need (Chromium, CJK fonts, nginx).
+# Installed only when running as root on Debian; elsewhere install them yourself.
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  missing=""; \
+	  for p in chromium fonts-noto-cjk nginx-light; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  fi; \
+	else echo "system-deps: not root on Debian; make sure chromium, fonts-noto-cjk and nginx are installed"; fi
+
+test: $(STAMP) system-deps
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site .venv .pytest_cache .hypothesis

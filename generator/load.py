@@ -1,0 +1,202 @@
+"""Discover and read an editor's files.
+
+Input: a site root. Output: a ``Loaded`` value holding, for every content
+file, its located YAML tree (``yamlsafe``) and Markdown body, plus the source
+lines used to print code frames, plus every problem met while reading.
+
+Guarantees: files are only read, never written; a file that cannot be decoded
+or parsed becomes a problem at its line, never an exception; stray files in
+content folders (notes, spreadsheets, ``.DS_Store``) are not part of the result.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .problems import Problem
+from .yamlsafe import YMap, YNode, parse_yaml
+
+MAX_FILE_BYTES = 1024 * 1024  # a profile is a few KB; anything near this is a mistake
+
+CAMPAIGN_FILE = PurePosixPath("content/campaign.yml")
+MATTERS_FILE = PurePosixPath("content/matters.yml")
+STORIES_DIR = PurePosixPath("stories")
+ACTIVITIES_DIR = PurePosixPath("content/activities")
+PAGES_DIR = PurePosixPath("content/pages")
+BUNDLE_INDEX = "index.md"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file with front matter."""
+
+    source: PurePosixPath  # relative to the site root
+    name: str  # the bundle folder name, or the page file stem
+    meta: YMap | None  # None when the front matter could not be read
+    body: str
+    body_line: int  # the file line on which ``body`` starts
+
+
+@dataclass(frozen=True)
+class DataFile:
+    source: PurePosixPath
+    root: YNode | None
+
+
+@dataclass
+class Loaded:
+    root: Path
+    campaign: DataFile | None = None
+    matters: DataFile | None = None
+    stories: list[Document] = field(default_factory=list)
+    activities: list[Document] = field(default_factory=list)
+    pages: list[Document] = field(default_factory=list)
+    sources: dict[PurePosixPath, list[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_site(root: Path) -> Loaded:
+    loaded = Loaded(root=root)
+    if not (root / "mkdocs.yml").is_file():
+        loaded.problems.append(Problem("E112", "站点根目录下没有 mkdocs.yml", PurePosixPath("mkdocs.yml"),
+                                       hint=f"确认 {root} 是站点根目录，或运行 exemplar init 新建站点"))
+    loaded.campaign = load_campaign(loaded)
+    loaded.matters = _load_data_file(loaded, MATTERS_FILE, required=False)
+    loaded.stories = [_load_document(loaded, path, path.parent.name) for path in _bundles(loaded, STORIES_DIR)]
+    loaded.activities = [_load_document(loaded, path, path.parent.name) for path in _bundles(loaded, ACTIVITIES_DIR)]
+    loaded.pages = [_load_document(loaded, path, path.stem) for path in _pages(loaded)]
+    return loaded
+
+
+def load_campaign(loaded: Loaded) -> DataFile | None:
+    return _load_data_file(loaded, CAMPAIGN_FILE, required=True)
+
+
+def _bundles(loaded: Loaded, folder: PurePosixPath) -> list[PurePosixPath]:
+    directory = loaded.root / folder
+    if not directory.is_dir():
+        return []
+    found = []
+    for entry in sorted(directory.iterdir()):
+        if entry.name.startswith((".", "_")) or not entry.is_dir():
+            continue  # hidden folders and stray files are never content
+        index = entry / BUNDLE_INDEX
+        relative = folder / entry.name / BUNDLE_INDEX
+        if entry.is_symlink() or index.is_symlink():
+            loaded.problems.append(Problem("E403", f"{folder / entry.name} 是符号链接，不会被读取", relative, 1, 1,
+                                           hint="把内容放进真实的目录和文件"))
+        elif index.is_file():
+            found.append(relative)
+        else:
+            loaded.problems.append(Problem("E112", f"目录 {folder / entry.name} 里没有 index.md", relative,
+                                           hint="每个条目目录都需要一个 index.md；不用的目录请删除"))
+    return found
+
+
+def _pages(loaded: Loaded) -> list[PurePosixPath]:
+    directory = loaded.root / PAGES_DIR
+    if not directory.is_dir():
+        return []
+    return [PAGES_DIR / p.name for p in sorted(directory.glob("*.md")) if not p.name.startswith(".")]
+
+
+def read_text(loaded: Loaded, source: PurePosixPath) -> str | None:
+    """Read and decode one file, recording a problem instead of raising."""
+    path = loaded.root / source
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            loaded.problems.append(Problem("E111", f"文件有 {size // 1024} KB，超过上限 {MAX_FILE_BYTES // 1024} KB",
+                                           source, 1, 1, hint="文字内容不需要这么大，检查是否误粘贴了图片或表格数据"))
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        loaded.problems.append(Problem("E112", f"无法读取文件：{exc.strerror or exc}", source))
+        return None
+    text, problem = decode(data, source)
+    if problem:
+        loaded.problems.append(problem)
+        return None
+    loaded.sources[source] = text.split("\n")
+    return text
+
+
+def decode(data: bytes, source: PurePosixPath) -> tuple[str, Problem | None]:
+    """UTF-8 (with or without BOM, any newline style) to text with ``\\n`` newlines."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "", Problem("E101", "文件是 UTF-16 编码", source, 1, 1, hint="在编辑器中另存为“UTF-8”编码")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        if _looks_like_gbk(data):
+            message = "文件不是 UTF-8 编码，看起来是 GBK（Windows 中文编码）"
+        else:
+            message = "文件不是 UTF-8 编码"
+        hint = f"在编辑器中“另存为”选择 UTF-8，或运行：iconv -f GBK -t UTF-8 '{source}' > 新文件"
+        return "", Problem("E101", message, source, line, column, hint=hint)
+    if "\x00" in text:
+        return "", Problem("E101", "文件含有 NUL 字符，不是文本文件", source, text[: text.index("\x00")].count("\n") + 1, 1)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _looks_like_gbk(data: bytes) -> bool:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _load_data_file(loaded: Loaded, source: PurePosixPath, required: bool) -> DataFile | None:
+    if not (loaded.root / source).is_file():
+        if required:
+            loaded.problems.append(Problem("E112", f"缺少 {source}", source,
+                                           hint="运行 exemplar init 生成一个示例，或从 README 复制"))
+        return None
+    text = read_text(loaded, source)
+    if text is None:
+        return DataFile(source, None)
+    root, problems = parse_yaml(text, source)
+    loaded.problems.extend(problems)
+    return DataFile(source, root)
+
+
+def split_front_matter(text: str, source: PurePosixPath) -> tuple[str, str, int] | Problem:
+    """Return (front matter, body, body's first line) or the problem at line 1."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return Problem("E102", "文件开头缺少 front matter", source, 1, 1,
+                       hint="在第一行写 ---，接着写 name: 等字段，再写一行 --- 结束")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    return Problem("E103", "front matter 从第 1 行开始，但没有结束的 --- 行", source, 1, 1,
+                   hint="在字段之后、正文之前加一行 ---")
+
+
+def _load_document(loaded: Loaded, source: PurePosixPath, name: str) -> Document:
+    text = read_text(loaded, source)
+    if text is None:
+        return Document(source, name, None, "", 1)
+    split = split_front_matter(text, source)
+    if isinstance(split, Problem):
+        loaded.problems.append(split)
+        return Document(source, name, None, "", 1)
+    front, body, body_line = split
+    root, problems = parse_yaml(front, source, line_offset=1)
+    loaded.problems.extend(problems)
+    if root is not None and not isinstance(root, YMap):
+        loaded.problems.append(Problem("E107", "front matter 必须是“键: 值”形式的字段表", source, 1, 1,
+                                       hint="每行写一个字段，例如 name: 张三"))
+        root = None
+    elif root is None and not problems:
+        loaded.problems.append(Problem("E107", "front matter 是空的", source, 1, 1,
+                                       hint="在两行 --- 之间写字段，例如 name: 张三"))
+    return Document(source, name, root, body, body_line)

@@ -1,0 +1,211 @@
+"""The content model: what a campaign is made of, as validated values.
+
+Plain frozen dataclasses, no I/O. ``validate.py`` is the only producer; every
+value here has passed the schema, so later stages never re-check types.
+Paths to files are ``PurePosixPath`` relative to the site root.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+STATUSES = ("draft", "review", "published")
+MATTER_STATUSES = ("planned", "in_progress", "done")
+ERAS = ("current", "historical")
+GENDERS = ("男", "女")
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    file: PurePosixPath  # relative to the site root
+    alt: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    file: PurePosixPath
+    caption: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Honor:
+    year: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Video:
+    file: PurePosixPath | None = None
+    url: str | None = None
+    poster: PurePosixPath | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    obtained: bool
+    date: dt.date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    status: str = "draft"
+    reviewed_by: str | None = None
+    published: dt.date | None = None
+    updated: dt.date | None = None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+
+@dataclass(frozen=True, slots=True)
+class Exemplar:
+    slug: str
+    source: PurePosixPath
+    body: str
+    body_line: int
+    name: str
+    affiliation: str
+    region: str
+    fields: tuple[str, ...]
+    headline: str
+    summary: str
+    publication: Publication
+    gender: str | None = None
+    born: int | None = None
+    died: int | None = None
+    era: str = "current"
+    title: str | None = None
+    groups: tuple[str, ...] = ()
+    quote: str | None = None
+    portrait: Image | None = None
+    photos: tuple[Photo, ...] = ()
+    honors: tuple[Honor, ...] = ()
+    video: Video | None = None
+    links: tuple[Link, ...] = ()
+    related: tuple[str, ...] = ()
+    featured: bool = False
+    tags: tuple[str, ...] = ()
+    name_pinyin: str | None = None
+    consent: Consent | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    id: str  # the folder name, YYYY-MM-DD-slug; also its URL segment
+    source: PurePosixPath
+    body: str
+    body_line: int
+    title: str
+    date: dt.date
+    type: str
+    summary: str
+    publication: Publication
+    end_date: dt.date | None = None
+    key_date: str | None = None
+    region: str | None = None
+    location: str | None = None
+    organizers: tuple[str, ...] = ()
+    participants: int | None = None
+    exemplars: tuple[str, ...] = ()
+    matters: tuple[str, ...] = ()
+    cover: Image | None = None
+    photos: tuple[Photo, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Matter:
+    id: str
+    title: str
+    demand: str
+    source: str
+    department: str
+    region: str
+    status: str
+    pledged: dt.date
+    due: dt.date
+    done: dt.date | None = None
+    result: str | None = None
+    typical_case: bool = False
+    activities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    slug: str
+    source: PurePosixPath
+    body: str
+    body_line: int
+    title: str
+    summary: str | None = None
+    order: int = 0
+    status: str = "published"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDate:
+    id: str
+    name: str
+    date: dt.date
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabularies:
+    fields: tuple[str, ...]
+    groups: tuple[str, ...]
+    regions: tuple[str, ...]
+    activity_types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    site_url: str
+    reprint: str
+    contact: Contact
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    name: str
+    organizer: str
+    short_name: str
+    theme: str
+    period_start: dt.date
+    period_end: dt.date
+    key_dates: tuple[KeyDate, ...]
+    vocabularies: Vocabularies
+    media: Media
+    description: str | None = None
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a valid campaign contains, whatever its publication status."""
+
+    root: Path
+    campaign: Campaign
+    exemplars: tuple[Exemplar, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    matters: tuple[Matter, ...] = ()
+    pages: tuple[Page, ...] = ()
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,492 @@
+"""Validate loaded files into the content model.
+
+Input: ``Loaded`` (located YAML trees and bodies). Output: ``Validated``, the
+``Site`` model when there are no errors, and every problem found: schema
+problems per file, then checks across files (unique ids, references,
+vocabularies, image files). Nothing is raised for bad content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from . import model as m
+from .images import EXTENSIONS, ImageProblem, inspect_image
+from .load import Document, Loaded
+from .problems import Problem, Severity, did_you_mean, has_errors
+from .schema import (
+    F, INVALID, SLUG, Bool, Choice, Context, Date, Int, Kind, ListOf, Record, Slug, Text, Url, Vocab, Year,
+    node_at, slug_hint,
+)
+from .yamlsafe import YMap, YNode, YScalar, YSeq
+
+ACTIVITY_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+VIDEO_EXTENSIONS = (".mp4", ".webm")
+
+
+@dataclass
+class Validated:
+    site: m.Site | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ file paths
+
+@dataclass
+class BundleFile(Kind):
+    """A file inside the entry's own folder, referenced by a relative path."""
+
+    extensions: tuple[str, ...] = EXTENSIONS
+    image: bool = True
+    description: str = "文件名"
+
+    def convert(self, node: YNode, ctx: Context, path: str) -> Any:
+        scalar = self._scalar(node, ctx, path)
+        if scalar is None:
+            return INVALID
+        return check_bundle_file(scalar.text.strip(), ctx.bundle, ctx, scalar, path, self.extensions, self.image)
+
+
+def check_bundle_file(text: str, bundle: PurePosixPath, ctx: Context, at: Any, path: str,
+                      extensions: tuple[str, ...] = EXTENSIONS, image: bool = True) -> Any:
+    """Resolve ``text`` inside ``bundle`` or report why it cannot be used."""
+    lowered = text.lower()
+    if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or text.startswith("//"):
+        ctx.report("E401", f"{path} 不能引用网址“{text}”", at, path,
+                   hint="把图片下载后放进本条目的目录，再写文件名，例如 photo.jpg")
+        return INVALID
+    parts = PurePosixPath(text.replace("\\", "/")).parts
+    if text.startswith(("/", "\\")) or ".." in parts or not parts:
+        ctx.report("E401", f"{path} 的路径“{text}”指向本条目目录之外", at, path,
+                   hint=f"把文件放进 {bundle}/ 并只写文件名")
+        return INVALID
+    relative = bundle.joinpath(*parts)
+    full = ctx.root / relative
+    current = ctx.root / bundle
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            ctx.report("E403", f"{path} 的“{text}”是符号链接", at, path, hint="用真实文件替换链接")
+            return INVALID
+    if not full.is_file():
+        siblings = sorted(p.name for p in full.parent.iterdir()) if full.parent.is_dir() else []
+        ctx.report("E402", f"{path} 引用的文件“{text}”不存在", at, path,
+                   hint=did_you_mean(text, siblings) or f"把文件放进 {bundle}/，注意大小写")
+        return INVALID
+    if not lowered.endswith(extensions):
+        ctx.report("E404", f"{path} 的“{text}”不是支持的文件类型", at, path,
+                   hint=f"支持：{'、'.join(extensions)}")
+        return INVALID
+    if image:
+        try:
+            info = inspect_image(full)
+        except ImageProblem as problem:
+            ctx.report(problem.code, f"{path}：{problem.message}", at, path, hint="用图片软件重新导出为 JPEG 或 PNG")
+            return INVALID
+        if min(info.width, info.height) < 200:
+            ctx.report("W401", f"{path} 只有 {info.width}×{info.height} 像素", at, path,
+                       hint="至少 600 像素宽的图片在手机上才清晰", severity=Severity.WARNING)
+    return relative
+
+
+# ------------------------------------------------------------------- schemas
+
+def _publication_fields() -> dict[str, F]:
+    return {
+        "status": F(Choice(m.STATUSES), default="draft"),
+        "reviewed_by": F(Text()),
+        "published": F(Date()),
+        "updated": F(Date()),
+    }
+
+
+IMAGE = Record({"file": F(BundleFile(), True), "alt": F(Text(max_len=120), True), "credit": F(Text())}, m.Image)
+PHOTO = Record({"file": F(BundleFile(), True), "caption": F(Text(max_len=200), True), "credit": F(Text())}, m.Photo)
+LINK = Record({"title": F(Text(), True), "url": F(Url(), True)}, m.Link)
+HONOR = Record({"year": F(Year(), True), "title": F(Text(), True)}, m.Honor)
+CONSENT = Record({"obtained": F(Bool(), True), "date": F(Date()), "note": F(Text())}, m.Consent)
+VIDEO = Record({
+    "file": F(BundleFile(extensions=VIDEO_EXTENSIONS, image=False, description="视频文件名")),
+    "url": F(Url()),
+    "poster": F(BundleFile()),
+}, m.Video)
+
+STORY = Record({
+    "name": F(Text(max_len=40), True),
+    "affiliation": F(Text(max_len=80), True),
+    "region": F(Vocab(vocabulary="regions"), True),
+    "fields": F(ListOf(Vocab(vocabulary="fields"), min_items=1, unique=True), True),
+    "headline": F(Text(max_len=30), True),
+    "summary": F(Text(min_len=60, max_len=200), True),
+    "gender": F(Choice(m.GENDERS)),
+    "born": F(Year()),
+    "died": F(Year()),
+    "era": F(Choice(m.ERAS), default="current"),
+    "title": F(Text(max_len=60)),
+    "groups": F(ListOf(Vocab(vocabulary="groups"), unique=True), default_factory=tuple),
+    "quote": F(Text(max_len=200)),
+    "portrait": F(IMAGE),
+    "photos": F(ListOf(PHOTO), default_factory=tuple),
+    "honors": F(ListOf(HONOR), default_factory=tuple),
+    "video": F(VIDEO),
+    "links": F(ListOf(LINK), default_factory=tuple),
+    "related": F(ListOf(Slug(), unique=True), default_factory=tuple),
+    "featured": F(Bool(), default=False),
+    "tags": F(ListOf(Text(max_len=20), unique=True), default_factory=tuple),
+    "name_pinyin": F(Text(max_len=80)),
+    "consent": F(CONSENT),
+    **_publication_fields(),
+})
+
+ACTIVITY = Record({
+    "title": F(Text(max_len=60), True),
+    "date": F(Date(), True),
+    "type": F(Vocab(vocabulary="activity_types"), True),
+    "summary": F(Text(max_len=300), True),
+    "end_date": F(Date()),
+    "key_date": F(Slug()),
+    "region": F(Vocab(vocabulary="regions")),
+    "location": F(Text(max_len=80)),
+    "organizers": F(ListOf(Text(max_len=60)), default_factory=tuple),
+    "participants": F(Int(minimum=0)),
+    "exemplars": F(ListOf(Slug(), unique=True), default_factory=tuple),
+    "matters": F(ListOf(Slug(), unique=True), default_factory=tuple),
+    "cover": F(IMAGE),
+    "photos": F(ListOf(PHOTO), default_factory=tuple),
+    **_publication_fields(),
+})
+
+MATTER = Record({
+    "id": F(Slug(), True),
+    "title": F(Text(max_len=60), True),
+    "demand": F(Text(), True),
+    "source": F(Text(), True),
+    "department": F(Text(), True),
+    "region": F(Vocab(vocabulary="regions"), True),
+    "status": F(Choice(m.MATTER_STATUSES), True),
+    "pledged": F(Date(), True),
+    "due": F(Date(), True),
+    "done": F(Date()),
+    "result": F(Text()),
+    "typical_case": F(Bool(), default=False),
+    "activities": F(ListOf(Slug(), unique=True), default_factory=tuple),
+})
+
+PAGE = Record({
+    "title": F(Text(max_len=60), True),
+    "summary": F(Text(max_len=200)),
+    "order": F(Int(), default=0),
+    "status": F(Choice(m.STATUSES), default="published"),
+})
+
+KEY_DATE = Record({"id": F(Slug(), True), "name": F(Text(), True), "date": F(Date(), True),
+                   "description": F(Text())}, m.KeyDate)
+VOCABULARY = ListOf(Text(max_len=30), min_items=1, unique=True)
+CAMPAIGN = Record({
+    "name": F(Text(max_len=80), True),
+    "organizer": F(Text(), True),
+    "short_name": F(Text(max_len=20), True),
+    "theme": F(Text(), True),
+    "description": F(Text()),
+    "notice": F(Text()),
+    "period": F(Record({"start": F(Date(), True), "end": F(Date(), True)}), True),
+    "key_dates": F(ListOf(KEY_DATE), default_factory=tuple),
+    "vocabularies": F(Record({
+        "fields": F(VOCABULARY, True), "groups": F(VOCABULARY, True),
+        "regions": F(VOCABULARY, True), "activity_types": F(VOCABULARY, True),
+    }, m.Vocabularies), True),
+    "media": F(Record({
+        "site_url": F(Url(), True),
+        "reprint": F(Text(), True),
+        "contact": F(Record({"name": F(Text(), True), "phone": F(Text(), True), "email": F(Text(), True)},
+                            m.Contact), True),
+    }, m.Media), True),
+})
+
+
+# ---------------------------------------------------------------- validation
+
+@dataclass
+class _Entry:
+    """A document's converted fields, kept with its nodes for later positions."""
+
+    doc: Document
+    values: dict[str, Any]
+    ok: bool
+
+
+def validate(loaded: Loaded, today: dt.date | None = None) -> Validated:
+    today = today or dt.date.today()
+    problems = list(loaded.problems)
+
+    campaign, vocabularies = validate_campaign(loaded, problems)
+    stories = [_validate_document(loaded, doc, STORY, vocabularies, problems) for doc in loaded.stories]
+    activities = [_validate_document(loaded, doc, ACTIVITY, vocabularies, problems) for doc in loaded.activities]
+    pages = [_validate_document(loaded, doc, PAGE, vocabularies, problems) for doc in loaded.pages]
+    matters = _validate_matters(loaded, vocabularies, problems)
+
+    for entry in stories:
+        _check_story(entry, problems, today)
+    for entry in activities:
+        _check_activity(entry, problems, today)
+    for entry in pages:
+        if not SLUG.match(entry.doc.name):
+            problems.append(Problem("E208", f"页面文件名“{entry.doc.name}.md”不是有效的名称", entry.doc.source, 1, 1,
+                                    hint=slug_hint(entry.doc.name)))
+            entry.ok = False
+    _check_references(campaign, stories, activities, matters, problems)
+
+    if has_errors(problems) or campaign is None:
+        return Validated(None, problems)
+    site = m.Site(
+        root=loaded.root,
+        campaign=campaign,
+        exemplars=tuple(_build(m.Exemplar, e, slug=e.doc.name) for e in stories),
+        activities=tuple(sorted((_build(m.Activity, e, id=e.doc.name) for e in activities),
+                                key=lambda a: (a.date, a.id))),
+        matters=tuple(m.Matter(**values) for values, _ in matters),
+        pages=tuple(sorted((_build(m.Page, e, slug=e.doc.name) for e in pages), key=lambda p: (p.order, p.slug))),
+    )
+    return Validated(site, problems)
+
+
+def validate_campaign(loaded: Loaded, problems: list[Problem]) -> tuple[m.Campaign | None, dict]:
+    data = loaded.campaign
+    if data is None or data.root is None:
+        return None, {}
+    ctx = Context(data.source, problems)
+    if not isinstance(data.root, YMap):
+        ctx.report("E107", "campaign.yml 的最外层必须是字段表", data.root, None)
+        return None, {}
+    values, ok = CAMPAIGN.convert_fields(data.root, ctx, "")
+    vocab_node = data.root.get("vocabularies")
+    vocabularies = {}
+    if "vocabularies" in values:
+        vocabularies = {name: getattr(values["vocabularies"], name) for name in
+                        ("fields", "groups", "regions", "activity_types")}
+    elif isinstance(vocab_node, YMap):
+        # Keep whatever lists are readable so entries are still checked against them.
+        for name in ("fields", "groups", "regions", "activity_types"):
+            node = vocab_node.get(name)
+            if isinstance(node, YSeq):
+                vocabularies[name] = tuple(i.text.strip() for i in node.items if isinstance(i, YScalar))
+    period = values.get("period")
+    if period and period["end"] < period["start"]:
+        ctx.report("E213", "period.end 早于 period.start", node_at(data.root, "period", "end"), "period.end")
+        ok = False
+    seen: dict[str, int] = {}
+    for index, key_date in enumerate(values.get("key_dates", ())):
+        if key_date.id in seen:
+            ctx.report("E301", f"key_dates 中 id“{key_date.id}”重复", node_at(data.root, "key_dates", index, "id"),
+                       f"key_dates[{index}].id", hint=f"与第 {seen[key_date.id] + 1} 项重复，换一个 id")
+            ok = False
+        seen[key_date.id] = index
+    if not ok:
+        return None, vocabularies
+    campaign = m.Campaign(
+        name=values["name"], organizer=values["organizer"], short_name=values["short_name"],
+        theme=values["theme"], period_start=period["start"], period_end=period["end"],
+        key_dates=values["key_dates"], vocabularies=values["vocabularies"], media=values["media"],
+        description=values.get("description"), notice=values.get("notice"),
+    )
+    return campaign, vocabularies
+
+
+def _validate_document(loaded: Loaded, doc: Document, schema: Record, vocabularies: dict,
+                       problems: list[Problem]) -> _Entry:
+    if doc.meta is None:
+        return _Entry(doc, {}, False)
+    ctx = Context(doc.source, problems, vocabularies)
+    ctx.root = loaded.root
+    ctx.bundle = doc.source.parent
+    values, ok = schema.convert_fields(doc.meta, ctx, "")
+    return _Entry(doc, values, ok)
+
+
+def _validate_matters(loaded: Loaded, vocabularies: dict, problems: list[Problem]) -> list[tuple[dict, YMap]]:
+    data = loaded.matters
+    if data is None or data.root is None:
+        return []
+    ctx = Context(data.source, problems, vocabularies)
+    if isinstance(data.root, YScalar) and data.root.is_null:
+        return []
+    if not isinstance(data.root, YSeq):
+        ctx.report("E107", "matters.yml 的最外层必须是列表，每项以“- id: …”开始", data.root, None)
+        return []
+    matters = []
+    for index, node in enumerate(data.root.items):
+        path = f"[{index}]"
+        if not isinstance(node, YMap):
+            ctx.report("E203", f"第 {index + 1} 项应当是字段表", node, path, hint="每项以“- id: …”开始，字段缩进对齐")
+            continue
+        values, ok = MATTER.convert_fields(node, ctx, path)
+        if values.get("status") == "done":
+            for needed in ("done", "result"):
+                if needed not in values and node.get(needed) is None:
+                    ctx.report("E214", f"status 为 done 的事项必须填写 {needed}", node_at(node, "status"),
+                               f"{path}.{needed}", hint=f"添加 {needed}: …（{'完成日期' if needed == 'done' else '办理结果'}）")
+                    ok = False
+        elif "done" in values:
+            ctx.report("E214", f"只有 status 为 done 的事项才能写 done 日期", node_at(node, "done"), f"{path}.done",
+                       hint="把 status 改为 done，或删除 done")
+            ok = False
+        if "pledged" in values and "due" in values and values["due"] < values["pledged"]:
+            ctx.report("E213", "due 早于 pledged", node_at(node, "due"), f"{path}.due")
+            ok = False
+        matters.append((values, node))
+    # Unique ids. A broken entry stays in the list so that references to it resolve;
+    # its own problems already stop the build.
+    seen: dict[str, YMap] = {}
+    for values, node in matters:
+        if "id" not in values:
+            continue
+        if values["id"] in seen:
+            first = node_at(seen[values["id"]], "id")
+            ctx.report("E301", f"事项 id“{values['id']}”重复（第 {first.pos.line} 行已经用过）", node_at(node, "id"),
+                       "id", hint="每个事项的 id 必须不同")
+        else:
+            seen[values["id"]] = node
+    return matters
+
+
+def _check_publication(entry: _Entry, ctx: Context, requirements: dict[str, str]) -> None:
+    values = entry.values
+    if values.get("status") != "published":
+        return
+    status_node = entry.doc.meta.get("status") if entry.doc.meta else None
+    for name, description in requirements.items():
+        if name == "consent":
+            consent = values.get("consent")
+            if consent is not None and consent.obtained:
+                continue
+        elif name == "portrait":
+            if values.get("portrait") is not None:
+                continue
+        elif values.get(name) is not None:
+            continue
+        if entry.doc.meta is not None and entry.doc.meta.get(name) is not None and name != "consent":
+            continue  # present but invalid: its own problem is already reported
+        ctx.report("E211", f"status: published 要求{description}", status_node, name,
+                   hint=_PUBLICATION_HINTS[name])
+        entry.ok = False
+
+
+_PUBLICATION_HINTS = {
+    "consent": "取得本人（或家属）书面同意后写：consent: {obtained: true, date: 2021-05-10}",
+    "reviewed_by": "审核后写上审核人：reviewed_by: 名字",
+    "published": "写上发布日期：published: 2021-05-30",
+    "portrait": "添加肖像：portrait: {file: portrait.jpg, alt: 对照片的描述}",
+}
+
+
+def _check_story(entry: _Entry, problems: list[Problem], today: dt.date) -> None:
+    doc = entry.doc
+    ctx = Context(doc.source, problems)
+    if not SLUG.match(doc.name):
+        ctx.report("E208", f"目录名“{doc.name}”不是有效的名称", None, None, hint=slug_hint(doc.name))
+        problems[-1] = _at_line_one(problems[-1])
+        entry.ok = False
+    if doc.meta is None:
+        return
+    _check_publication(entry, ctx, {"consent": "已取得本人同意（consent.obtained: true）",
+                                    "reviewed_by": "填写审核人 reviewed_by",
+                                    "published": "填写发布日期 published",
+                                    "portrait": "有带替代文字的肖像 portrait"})
+    values = entry.values
+    if "born" in values and "died" in values and values["died"] < values["born"]:
+        ctx.report("E213", f"died（{values['died']}）早于 born（{values['born']}）", doc.meta.get("died"), "died")
+        entry.ok = False
+    if values.get("era") == "historical" and "born" not in values and doc.meta.get("born") is None:
+        ctx.report("E202", "历史人物（era: historical）需要填写出生年份 born", doc.meta.get("era"), "born",
+                   hint="添加 born: 1921")
+        entry.ok = False
+    _check_dates(entry, ctx, today)
+
+
+def _check_activity(entry: _Entry, problems: list[Problem], today: dt.date) -> None:
+    doc = entry.doc
+    ctx = Context(doc.source, problems)
+    match = ACTIVITY_FOLDER.match(doc.name)
+    if not match:
+        ctx.report("E208", f"活动目录名“{doc.name}”应为 YYYY-MM-DD-名称", None, None,
+                   hint="例如 2021-05-30-kejigongzuozhe-ri，日期与 date 一致")
+        problems[-1] = _at_line_one(problems[-1])
+        entry.ok = False
+    if doc.meta is None:
+        return
+    values = entry.values
+    if match and "date" in values and match.group(1) != values["date"].isoformat():
+        ctx.report("E303", f"目录名的日期 {match.group(1)} 与 date（{values['date']}）不一致", doc.meta.get("date"),
+                   "date", hint=f"把目录改名为 {values['date']}-{match.group(2)}，或改正 date")
+        entry.ok = False
+    if "date" in values and "end_date" in values and values["end_date"] < values["date"]:
+        ctx.report("E213", "end_date 早于 date", doc.meta.get("end_date"), "end_date")
+        entry.ok = False
+    _check_publication(entry, ctx, {"reviewed_by": "填写审核人 reviewed_by", "published": "填写发布日期 published"})
+    _check_dates(entry, ctx, today)
+
+
+def _check_dates(entry: _Entry, ctx: Context, today: dt.date) -> None:
+    published = entry.values.get("published")
+    if published and published > today and entry.values.get("status") == "published":
+        ctx.report("W201", f"发布日期 {published} 晚于今天", entry.doc.meta.get("published"), "published",
+                   hint="确认日期是否写错", severity=Severity.WARNING)
+
+
+def _at_line_one(problem: Problem) -> Problem:
+    return Problem(problem.code, problem.message, problem.file, 1, 1, problem.field, problem.hint, problem.severity)
+
+
+def _check_references(campaign: m.Campaign | None, stories: list[_Entry], activities: list[_Entry],
+                      matters: list[tuple[dict, YMap]], problems: list[Problem]) -> None:
+    story_slugs = {e.doc.name for e in stories}
+    activity_ids = {e.doc.name for e in activities}
+    matter_ids = {values["id"] for values, _ in matters if "id" in values}
+    key_dates = {k.id for k in campaign.key_dates} if campaign else None
+
+    def check(entry_file: PurePosixPath, root: YNode | None, field_name: str, values: tuple[str, ...] | str | None,
+              known: set[str] | None, what: str, self_name: str | None = None) -> bool:
+        if known is None or values is None:
+            return True
+        ok = True
+        items = (values,) if isinstance(values, str) else values
+        for index, value in enumerate(items):
+            path = field_name if isinstance(values, str) else f"{field_name}[{index}]"
+            node = node_at(root, field_name) if isinstance(values, str) else node_at(root, field_name, index)
+            ctx = Context(entry_file, problems)
+            if value == self_name:
+                ctx.report("E302", f"{path} 不能引用自己", node, path)
+                ok = False
+            elif value not in known:
+                ctx.report("E302", f"{path} 引用的{what}“{value}”不存在", node, path,
+                           hint=did_you_mean(value, known) or f"检查拼写，{what}名称见对应目录")
+                ok = False
+        return ok
+
+    for entry in stories:
+        entry.ok &= check(entry.doc.source, entry.doc.meta, "related", entry.values.get("related"), story_slugs,
+                          "人物", entry.doc.name)
+    for entry in activities:
+        meta, values, source = entry.doc.meta, entry.values, entry.doc.source
+        entry.ok &= check(source, meta, "exemplars", values.get("exemplars"), story_slugs, "人物")
+        entry.ok &= check(source, meta, "matters", values.get("matters"), matter_ids, "事项")
+        entry.ok &= check(source, meta, "key_date", values.get("key_date"), key_dates, "重要日期")
+    for values, node in matters:
+        check(PurePosixPath("content/matters.yml"), node, "activities", values.get("activities"), activity_ids, "活动")
+
+
+def _build(cls: type, entry: _Entry, **identity: Any) -> Any:
+    values = dict(entry.values)
+    publication = m.Publication(**{k: values.pop(k) for k in ("status", "reviewed_by", "published", "updated")
+                                   if k in values})
+    if cls is m.Page:
+        values["status"] = publication.status
+        extra = {}
+    else:
+        extra = {"publication": publication}
+    return cls(source=entry.doc.source, body=entry.doc.body, body_line=entry.doc.body_line,
+               **identity, **values, **extra)
