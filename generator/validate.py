@@ -73,7 +73,8 @@ def check_bundle_file(text: str, bundle: PurePosixPath, ctx: Context, at: Any, p
             ctx.report("E403", f"{path} 的“{text}”是符号链接", at, path, hint="用真实文件替换链接")
             return INVALID
     if not full.is_file():
-        siblings = sorted(p.name for p in full.parent.iterdir()) if full.parent.is_dir() else []
+        siblings = sorted(p.name for p in full.parent.iterdir()
+                          if p.name.lower().endswith(extensions)) if full.parent.is_dir() else []
         ctx.report("E402", f"{path} 引用的文件“{text}”不存在", at, path,
                    hint=did_you_mean(text, siblings) or f"把文件放进 {bundle}/，注意大小写")
         return INVALID

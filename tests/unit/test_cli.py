@@ -92,3 +92,12 @@ def test_bad_activity_date_is_a_usage_error(base_site, run_cli):
 def test_codes_lists_the_catalogue(run_cli):
     code, out, _ = run_cli("codes", "--markdown")
     assert code == 0 and "| E204 |" in out and "| W201 |" in out
+
+
+def test_readme_catalogue_matches_the_code():
+    from conftest import REPO
+    from exemplar.problems import catalogue_markdown
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- catalogue:start -->\n")[1].split("<!-- catalogue:end -->")[0]
+    assert table == catalogue_markdown()
