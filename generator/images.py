@@ -7,8 +7,10 @@ memoised by file identity (path, size, mtime) for the life of the process.
 
 from __future__ import annotations
 
+import multiprocessing
 import struct
 import warnings
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +39,53 @@ class ImageProblem(Exception):
         self.message = message
 
 
+# Inspections started ahead of time in another process (see ``prefetch``):
+# str(path) -> (size, mtime_ns, future of a chunk's results).
+_prefetched: dict[str, tuple[int, int, Future]] = {}
+_PREFETCH_MIN = 64  # below this, a second process costs more than it saves
+
+
+def prefetch(paths: list[Path]) -> None:
+    """Start inspecting ``paths`` on the second core while the caller parses YAML.
+
+    ``inspect_image`` then picks up the results. This only saves time; when
+    forking is not available, or for few images, it does nothing.
+    """
+    if len(paths) < _PREFETCH_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    chunk: list[tuple[str, int, int]] = []
+    chunks = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        chunk.append((str(path), stat.st_size, stat.st_mtime_ns))
+        if len(chunk) == 100:
+            chunks.append(chunk)
+            chunk = []
+    if chunk:
+        chunks.append(chunk)
+    for part in chunks:
+        future = executor.submit(_inspect_many, part)
+        for name, size, mtime_ns in part:
+            _prefetched[name] = (size, mtime_ns, future)
+    executor.shutdown(wait=False)
+
+
+def _inspect_many(part: list[tuple[str, int, int]]) -> dict[str, ImageInfo | tuple[str, str]]:
+    results: dict[str, ImageInfo | tuple[str, str]] = {}
+    for name, size, mtime_ns in part:
+        try:
+            results[name] = _inspect(name, size, mtime_ns)
+        except ImageProblem as problem:
+            results[name] = (problem.code, problem.message)
+        except OSError:
+            pass  # inspected again, and reported, by the caller
+    return results
+
+
 def inspect_image(path: Path) -> ImageInfo:
     """Identify an image and check its structure without decoding its pixels.
 
@@ -47,6 +96,16 @@ def inspect_image(path: Path) -> ImageInfo:
     this cheaper test misses (bit flips inside the compressed data).
     """
     stat = path.stat()
+    ahead = _prefetched.pop(str(path), None)
+    if ahead is not None and ahead[:2] == (stat.st_size, stat.st_mtime_ns):
+        try:
+            result = ahead[2].result().get(str(path))
+        except Exception:  # the helper process died: do the work here
+            result = None
+        if isinstance(result, ImageInfo):
+            return result
+        if result is not None:
+            raise ImageProblem(*result)
     return _inspect(str(path), stat.st_size, stat.st_mtime_ns)
 
 

@@ -15,6 +15,7 @@ import codecs
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .images import EXTENSIONS as IMAGE_EXTENSIONS
 from .problems import Problem
 from .yamlsafe import YMap, YNode, parse_yaml
 
@@ -68,6 +69,17 @@ def load_site(root: Path) -> Loaded:
     loaded.activities = [_load_document(loaded, path, path.parent.name) for path in _bundles(loaded, ACTIVITIES_DIR)]
     loaded.pages = [_load_document(loaded, path, path.stem) for path in _pages(loaded)]
     return loaded
+
+
+def bundle_images(root: Path) -> list[Path]:
+    """Every image file in a story or activity bundle, referenced or not."""
+    found = []
+    for folder in (STORIES_DIR, ACTIVITIES_DIR):
+        directory = root / folder
+        if directory.is_dir():
+            found += [p for p in directory.glob("*/*") if p.suffix.lower() in IMAGE_EXTENSIONS
+                      and p.is_file() and not p.is_symlink()]  # never open a FIFO or a link
+    return sorted(found)
 
 
 def load_campaign(loaded: Loaded) -> DataFile | None:

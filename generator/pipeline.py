@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .load import Loaded, load_campaign, load_site
+from .images import prefetch
+from .load import Loaded, bundle_images, load_campaign, load_site
 from .model import Campaign, Site
 from .problems import Problem, has_errors, sort_problems
 from .validate import validate, validate_campaign
@@ -29,6 +30,7 @@ class CheckResult:
 
 
 def check(root: Path, today: dt.date | None = None) -> CheckResult:
+    prefetch(bundle_images(root))  # header checks on the second core while YAML is parsed
     loaded = load_site(root)
     validated = validate(loaded, today=today)
     return CheckResult(validated.site, sort_problems(validated.problems), loaded.sources)
