@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
+import os
 import string
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -54,6 +57,16 @@ def _parser() -> argparse.ArgumentParser:
     activity.add_argument("--title", required=True, help="标题")
     activity.add_argument("--root", default=".", help="站点根目录（默认当前目录）")
 
+    build_cmd = commands.add_parser("build", help="检查内容并生成网站")
+    build_cmd.add_argument("root", nargs="?", default=".", help="站点根目录（默认当前目录）")
+    build_cmd.add_argument("--site-dir", help="输出目录（默认 ROOT/site）")
+    build_cmd.add_argument("--drafts", action="store_true", help="预览：包含草稿和待审内容，并醒目标注“未发布”")
+
+    serve_cmd = commands.add_parser("serve", help="本地预览，修改后自动重建并刷新浏览器")
+    serve_cmd.add_argument("root", nargs="?", default=".", help="站点根目录（默认当前目录）")
+    serve_cmd.add_argument("--drafts", action="store_true", help="包含草稿和待审内容")
+    serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）")
+
     codes = commands.add_parser("codes", help="列出所有问题代码及说明")
     codes.add_argument("--markdown", action="store_true", help="输出 Markdown 表格")
     return parser
@@ -61,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # mkdocs-material 9.8 prints an end-of-life notice about MkDocs 2.0 on every build.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -96,6 +111,79 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .output import SiteDirError
+    from .pipeline import BuildFailed, build
+    from .render import RenderFailed
+
+    root = _site_root(args.root)
+    site_dir = Path(args.site_dir) if args.site_dir else root / "site"
+    _quiet_mkdocs()
+    started = time.perf_counter()
+    try:
+        compiled = build(root, site_dir, drafts=args.drafts)
+    except BuildFailed as failed:
+        print(failed.report)
+        print(format_summary(failed.result.problems), file=sys.stderr)
+        print("内容有错误，没有生成网站；原有网站保持不变。", file=sys.stderr)
+        return 1
+    except (SiteDirError, RenderFailed) as error:
+        print(f"exemplar: {error}", file=sys.stderr)
+        return 1
+    if compiled.warnings:
+        print(compiled.warnings)
+    kind = "预览网站（含未发布内容，请勿对外发布）" if args.drafts else "网站"
+    print(f"{kind}已生成：{site_dir}（{len(compiled.staged.pages)} 个页面，用时 {time.perf_counter() - started:.1f} 秒）",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .output import SiteDirError
+    from .pipeline import BuildFailed, build
+    from .render import RenderFailed
+    from .serve import default_site_dir, serve, split_address
+
+    root = _site_root(args.root)
+    try:
+        host, port = split_address(args.dev_addr)
+    except ValueError:
+        raise UsageError(f"监听地址“{args.dev_addr}”无效，应写成 127.0.0.1:8000") from None
+    site_dir = default_site_dir(root)
+    _quiet_mkdocs()
+
+    def rebuild() -> bool:
+        started = time.perf_counter()
+        try:
+            compiled = build(root, site_dir, drafts=args.drafts)
+        except BuildFailed as failed:
+            print(failed.report, flush=True)
+            print(f"{format_summary(failed.result.problems)}改正后会自动重新生成；浏览器里仍是上一次成功生成的网站。",
+                  file=sys.stderr, flush=True)
+            return False
+        except (SiteDirError, RenderFailed) as error:
+            print(f"exemplar: {error}", file=sys.stderr, flush=True)
+            return False
+        if compiled.warnings:
+            print(compiled.warnings, flush=True)
+        print(f"已生成 {len(compiled.staged.pages)} 个页面（{time.perf_counter() - started:.1f} 秒）",
+              file=sys.stderr, flush=True)
+        return True
+
+    serve(root, host, port, rebuild, site_dir)
+    return 0
+
+
+def _quiet_mkdocs(level: int = logging.WARNING) -> None:
+    """MkDocs' own messages, shown plainly (no traceback) on standard error."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+
+
 def cmd_codes(args: argparse.Namespace) -> int:
     if args.markdown:
         print(catalogue_markdown(), end="")
@@ -117,9 +205,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise UsageError(f"{target} 已存在且不是目录")
     source = _scaffold() / "site"
     planned = list(_walk(source))
-    existing = [rel for rel, _ in planned if (target / rel).exists()]
+    existing = [_SCAFFOLD_NAMES.get(rel, rel) for rel, _ in planned if (target / _SCAFFOLD_NAMES.get(rel, rel)).exists()]
     for rel, item in planned:
-        destination = target / rel
+        destination = target / _SCAFFOLD_NAMES.get(rel, rel)
         if destination.exists():
             continue  # never overwrite an editor's file
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +217,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"跳过 {target / rel}（已存在，未改动）")
     print(f"完成。下一步：cd {target} && exemplar check")
     return 0
+
+
+# Dotfiles are not reliably packaged, so they are stored under another name.
+_SCAFFOLD_NAMES = {"gitignore.txt": ".gitignore"}
 
 
 def _walk(node: resources.abc.Traversable, prefix: str = "") -> list[tuple[str, resources.abc.Traversable]]:
@@ -190,4 +282,5 @@ def cmd_new(args: argparse.Namespace) -> int:
     })
 
 
-COMMANDS = {"check": cmd_check, "init": cmd_init, "new": cmd_new, "codes": cmd_codes}
+COMMANDS = {"check": cmd_check, "init": cmd_init, "new": cmd_new, "build": cmd_build, "serve": cmd_serve,
+            "codes": cmd_codes}

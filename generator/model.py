@@ -184,6 +184,25 @@ class Media:
 
 
 @dataclass(frozen=True, slots=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    """Conventions of Chinese government sites."""
+
+    icp: str | None = None  # ICP filing number, e.g. 冀ICP备12345678号-1
+    psb: str | None = None  # public-security filing, e.g. 冀公网安备13060202000123号
+    mourning: tuple[Period, ...] = ()  # the whole site turns grey on these days
+
+    @property
+    def psb_code(self) -> str:
+        return "".join(ch for ch in self.psb or "" if ch.isdigit())
+
+
+@dataclass(frozen=True, slots=True)
 class Campaign:
     name: str
     organizer: str
@@ -196,6 +215,7 @@ class Campaign:
     media: Media
     description: str | None = None
     notice: str | None = None
+    site: SiteSettings = SiteSettings()
 
 
 @dataclass(frozen=True)

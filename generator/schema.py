@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .images import EXTENSIONS, ImageProblem, inspect_image
 from .problems import Problem, Severity, closest, did_you_mean
 from .yamlsafe import Pos, YMap, YNode, YScalar, YSeq
 
@@ -390,3 +391,49 @@ def node_at(root: YNode | None, *keys: str | int) -> YNode | None:
         else:
             return None
     return node
+
+
+# ------------------------------------------------------------------ file paths
+# Shared by the BundleFile field kind (validate.py) and images in Markdown bodies (markup.py).
+
+def check_bundle_file(text: str, bundle: PurePosixPath, ctx: Context, at: Any, path: str,
+                      extensions: tuple[str, ...] = EXTENSIONS, image: bool = True) -> Any:
+    """Resolve ``text`` inside ``bundle`` or report why it cannot be used."""
+    lowered = text.lower()
+    if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or text.startswith("//"):
+        ctx.report("E401", f"{path} 不能引用网址“{text}”", at, path,
+                   hint="把图片下载后放进本条目的目录，再写文件名，例如 photo.jpg")
+        return INVALID
+    parts = PurePosixPath(text.replace("\\", "/")).parts
+    if text.startswith(("/", "\\")) or ".." in parts or not parts:
+        ctx.report("E401", f"{path} 的路径“{text}”指向本条目目录之外", at, path,
+                   hint=f"把文件放进 {bundle}/ 并只写文件名")
+        return INVALID
+    relative = bundle.joinpath(*parts)
+    full = ctx.root / relative
+    current = ctx.root / bundle
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            ctx.report("E403", f"{path} 的“{text}”是符号链接", at, path, hint="用真实文件替换链接")
+            return INVALID
+    if not full.is_file():
+        siblings = sorted(p.name for p in full.parent.iterdir()
+                          if p.name.lower().endswith(extensions)) if full.parent.is_dir() else []
+        ctx.report("E402", f"{path} 引用的文件“{text}”不存在", at, path,
+                   hint=did_you_mean(text, siblings) or f"把文件放进 {bundle}/，注意大小写")
+        return INVALID
+    if not lowered.endswith(extensions):
+        ctx.report("E404", f"{path} 的“{text}”不是支持的文件类型", at, path,
+                   hint=f"支持：{'、'.join(extensions)}")
+        return INVALID
+    if image:
+        try:
+            info = inspect_image(full)
+        except ImageProblem as problem:
+            ctx.report(problem.code, f"{path}：{problem.message}", at, path, hint="用图片软件重新导出为 JPEG 或 PNG")
+            return INVALID
+        if min(info.width, info.height) < 200:
+            ctx.report("W401", f"{path} 只有 {info.width}×{info.height} 像素", at, path,
+                       hint="至少 600 像素宽的图片在手机上才清晰", severity=Severity.WARNING)
+    return relative

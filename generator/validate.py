@@ -15,12 +15,13 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import model as m
-from .images import EXTENSIONS, ImageProblem, inspect_image
+from .images import EXTENSIONS
 from .load import Document, Loaded
+from .markup import lint_markdown
 from .problems import Problem, Severity, did_you_mean, has_errors
 from .schema import (
     F, INVALID, SLUG, Bool, Choice, Context, Date, Int, Kind, ListOf, Record, Slug, Text, Url, Vocab, Year,
-    node_at, slug_hint,
+    check_bundle_file, node_at, slug_hint,
 )
 from .yamlsafe import YMap, YNode, YScalar, YSeq
 
@@ -49,49 +50,6 @@ class BundleFile(Kind):
         if scalar is None:
             return INVALID
         return check_bundle_file(scalar.text.strip(), ctx.bundle, ctx, scalar, path, self.extensions, self.image)
-
-
-def check_bundle_file(text: str, bundle: PurePosixPath, ctx: Context, at: Any, path: str,
-                      extensions: tuple[str, ...] = EXTENSIONS, image: bool = True) -> Any:
-    """Resolve ``text`` inside ``bundle`` or report why it cannot be used."""
-    lowered = text.lower()
-    if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or text.startswith("//"):
-        ctx.report("E401", f"{path} 不能引用网址“{text}”", at, path,
-                   hint="把图片下载后放进本条目的目录，再写文件名，例如 photo.jpg")
-        return INVALID
-    parts = PurePosixPath(text.replace("\\", "/")).parts
-    if text.startswith(("/", "\\")) or ".." in parts or not parts:
-        ctx.report("E401", f"{path} 的路径“{text}”指向本条目目录之外", at, path,
-                   hint=f"把文件放进 {bundle}/ 并只写文件名")
-        return INVALID
-    relative = bundle.joinpath(*parts)
-    full = ctx.root / relative
-    current = ctx.root / bundle
-    for part in parts:
-        current = current / part
-        if current.is_symlink():
-            ctx.report("E403", f"{path} 的“{text}”是符号链接", at, path, hint="用真实文件替换链接")
-            return INVALID
-    if not full.is_file():
-        siblings = sorted(p.name for p in full.parent.iterdir()
-                          if p.name.lower().endswith(extensions)) if full.parent.is_dir() else []
-        ctx.report("E402", f"{path} 引用的文件“{text}”不存在", at, path,
-                   hint=did_you_mean(text, siblings) or f"把文件放进 {bundle}/，注意大小写")
-        return INVALID
-    if not lowered.endswith(extensions):
-        ctx.report("E404", f"{path} 的“{text}”不是支持的文件类型", at, path,
-                   hint=f"支持：{'、'.join(extensions)}")
-        return INVALID
-    if image:
-        try:
-            info = inspect_image(full)
-        except ImageProblem as problem:
-            ctx.report(problem.code, f"{path}：{problem.message}", at, path, hint="用图片软件重新导出为 JPEG 或 PNG")
-            return INVALID
-        if min(info.width, info.height) < 200:
-            ctx.report("W401", f"{path} 只有 {info.width}×{info.height} 像素", at, path,
-                       hint="至少 600 像素宽的图片在手机上才清晰", severity=Severity.WARNING)
-    return relative
 
 
 # ------------------------------------------------------------------- schemas
@@ -200,6 +158,12 @@ CAMPAIGN = Record({
         "fields": F(VOCABULARY, True), "groups": F(VOCABULARY, True),
         "regions": F(VOCABULARY, True), "activity_types": F(VOCABULARY, True),
     }, m.Vocabularies), True),
+    "site": F(Record({
+        "icp": F(Text(max_len=40)),
+        "psb": F(Text(max_len=40)),
+        "mourning": F(ListOf(Record({"start": F(Date(), True), "end": F(Date(), True)}, m.Period)),
+                      default_factory=tuple),
+    }, m.SiteSettings)),
     "media": F(Record({
         "site_url": F(Url(), True),
         "reprint": F(Text(), True),
@@ -229,6 +193,9 @@ def validate(loaded: Loaded, today: dt.date | None = None) -> Validated:
     activities = [_validate_document(loaded, doc, ACTIVITY, vocabularies, problems) for doc in loaded.activities]
     pages = [_validate_document(loaded, doc, PAGE, vocabularies, problems) for doc in loaded.pages]
     matters = _validate_matters(loaded, vocabularies, problems)
+    for doc in (*loaded.stories, *loaded.activities, *loaded.pages):  # pages have no folder for images
+        problems += lint_markdown(doc.body, doc.body_line, doc.source,
+                                  None if doc in loaded.pages else loaded.root / doc.source.parent)
 
     for entry in stories:
         _check_story(entry, problems, today)
@@ -275,6 +242,11 @@ def validate_campaign(loaded: Loaded, problems: list[Problem]) -> tuple[m.Campai
             node = vocab_node.get(name)
             if isinstance(node, YSeq):
                 vocabularies[name] = tuple(i.text.strip() for i in node.items if isinstance(i, YScalar))
+    for index, day in enumerate(getattr(values.get("site"), "mourning", ())):
+        if day.end < day.start:
+            ctx.report("E213", "mourning 的 end 早于 start", node_at(data.root, "site", "mourning", index, "end"),
+                       f"site.mourning[{index}].end")
+            ok = False
     period = values.get("period")
     if period and period["end"] < period["start"]:
         ctx.report("E213", "period.end 早于 period.start", node_at(data.root, "period", "end"), "period.end")
@@ -293,6 +265,7 @@ def validate_campaign(loaded: Loaded, problems: list[Problem]) -> tuple[m.Campai
         theme=values["theme"], period_start=period["start"], period_end=period["end"],
         key_dates=values["key_dates"], vocabularies=values["vocabularies"], media=values["media"],
         description=values.get("description"), notice=values.get("notice"),
+        site=values.get("site") or m.SiteSettings(),
     )
     return campaign, vocabularies
 

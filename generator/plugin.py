@@ -1,0 +1,84 @@
+"""MkDocs plugin hooks: thin glue between MkDocs and the pipeline.
+
+Listed in mkdocs.yml as ``- exemplar``. ``mkdocs build``/``serve`` and
+``exemplar build``/``serve`` all run through these hooks, so they produce
+the same site, including the atomic swap into the site directory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+
+from . import render
+from .pipeline import BuildFailed, Compiled, SiteDirError, compile_site, finish_output, prepare_output
+
+log = logging.getLogger("mkdocs.plugins.exemplar")
+
+
+class ExemplarConfig(base.Config):
+    drafts = c.Type(bool, default=False)
+    """Preview build: include drafts, each marked 未发布, the whole site marked as a preview."""
+
+
+class ExemplarPlugin(BasePlugin[ExemplarConfig]):
+    def __init__(self) -> None:
+        self.compiled: Compiled | None = None
+        self.output = None
+        self.by_path: dict = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path).resolve().parent
+        drafts = self.config.drafts or os.environ.get("EXEMPLAR_DRAFTS") == "1"
+        try:
+            self.compiled = compile_site(root, drafts=drafts)
+            self.output = prepare_output(root, Path(config.site_dir))
+        except BuildFailed as failed:
+            raise PluginError(f"内容检查未通过，未生成网站：\n{failed.report}") from None
+        except SiteDirError as error:
+            raise PluginError(str(error)) from None
+        config.site_dir = str(self.output.temporary)
+        self.by_path = {page.path: page for page in self.compiled.staged.pages}
+        render.configure(config, self.compiled.staged)
+        if self.compiled.warnings:
+            log.warning("\n" + self.compiled.warnings)
+        return config
+
+    @event_priority(100)  # before other plugins see the files
+    def on_files(self, files, config):
+        return render.files(config, files, self.compiled.staged)
+
+    def on_page_markdown(self, markdown, page, config, files):
+        staged = self.by_path.get(page.file.src_uri)
+        if staged is not None:
+            render.apply_meta(page, staged)
+            return ""
+        return markdown
+
+    def on_page_content(self, html, page, config, files):
+        staged = self.by_path.get(page.file.src_uri)
+        if staged is None:
+            return html
+        page.toc = render.toc_of(staged)
+        return staged.html
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        finish_output(self.output)
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.output is not None:
+            self.output.abandon()
+
+    def on_serve(self, server, config, builder):
+        root = Path(config.config_file_path).resolve().parent
+        for folder in ("stories", "content"):
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        return server

@@ -1,0 +1,126 @@
+"""The MkDocs adapter: ``Staged`` pages and assets -> MkDocs files and pages.
+
+With ``plugin.py`` this is the only module that imports MkDocs. A later
+engine (Zensical, which reads mkdocs.yml but has no plugin API) would replace
+these two modules and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+from pathlib import Path
+
+from markupsafe import escape
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .stage import Staged, StagedPage
+
+THEME_DIR = Path(__file__).parent / "theme"
+# Changes whenever our CSS or JavaScript changes, so browsers fetch the new files.
+ASSET_VERSION = hashlib.sha256(b"".join(
+    p.read_bytes() for p in sorted((THEME_DIR / "assets" / "exemplar").glob("*")))).hexdigest()[:10]
+
+
+def configure(config: MkDocsConfig, staged: Staged) -> None:
+    """Settings exemplar owns: navigation, fonts, the theme layer, language."""
+    # Our templates sit between the site's own overrides and mkdocs-material.
+    dirs = config.theme.dirs
+    position = 1 if config.theme.custom_dir else 0
+    if str(THEME_DIR) not in dirs:
+        dirs.insert(position, str(THEME_DIR))
+    # Never load Google Fonts: requests to foreign hosts are blocked or slow in mainland China.
+    config.theme["font"] = False
+    config.theme["language"] = "zh"
+    # Titles are escaped here because mkdocs-material prints nav titles unescaped.
+    add_search_words(staged.dictionary)
+    config["nav"] = [{str(escape(item.title)): item.path} for item in staged.nav]
+    campaign = staged.campaign
+    config.extra["exemplar"] = {
+        "campaign": campaign,
+        "preview": staged.preview,
+        "icp": campaign.site.icp,
+        "psb": campaign.site.psb,
+        "psb_code": campaign.site.psb_code,
+        "mourning": [[p.start.isoformat(), p.end.isoformat()] for p in campaign.site.mourning],
+        "asset_version": ASSET_VERSION,
+        # The 404 page is served at any depth, so its links start from the site's root path.
+        "root_path": urlsplit(campaign.media.site_url).path or "/",
+    }
+
+
+def files(config: MkDocsConfig, existing: Files, staged: Staged) -> Files:
+    """Theme files plus exactly the staged pages and assets; nothing from the docs folder."""
+    docs_dir = Path(config.docs_dir).resolve()
+    kept = [f for f in existing if not f.abs_src_path or not Path(f.abs_src_path).resolve().is_relative_to(docs_dir)
+            or f.generated_by]
+    result = Files(kept)
+    for page in staged.pages:
+        result.append(File.generated(config, page.path, content=""))
+    for asset in staged.assets:
+        result.append(File.generated(config, asset.dest, abs_src_path=str(asset.source)))
+    return result
+
+
+def toc_of(page: StagedPage):
+    tokens = []
+    for entry in page.toc:
+        token = {"level": entry.level, "id": entry.id, "name": entry.title, "children": []}
+        if entry.level > 2 and tokens:
+            tokens[-1]["children"].append(token)
+        else:
+            tokens.append(token)
+    return get_toc(tokens)
+
+
+def apply_meta(page: Page, staged: StagedPage) -> None:
+    # mkdocs-material prints page.meta.title and .description without escaping
+    # (autoescape is off for theme templates): hand it escaped markup.
+    meta = {"title": escape(staged.title), "description": escape(staged.description), "exemplar_kind": staged.kind,
+            "exemplar_unpublished": staged.unpublished, "exemplar_image": staged.image}
+    hide = list(staged.hide) + (["toc"] if not staged.toc and "toc" not in staged.hide else [])
+    if hide:
+        meta["hide"] = hide
+    if not staged.searchable:
+        meta["search"] = {"exclude": True}
+    page.meta = meta
+
+
+class RenderFailed(Exception):
+    """MkDocs could not render the site; the message is already readable."""
+
+
+def run_build(root: Path, site_dir: Path | None, drafts: bool) -> None:
+    """Run MkDocs' build with the site's mkdocs.yml (our plugin does the rest)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    # Content always lives in content/ (MkDocs' docs_dir); exemplar decides what is published.
+    overrides = {"docs_dir": str(root / "content")}
+    if site_dir:
+        overrides["site_dir"] = str(site_dir)
+    try:
+        config = load_config(str(root / "mkdocs.yml"), **overrides)
+        plugin = config.plugins.get("exemplar")
+        if plugin is None:
+            raise RenderFailed("mkdocs.yml 的 plugins 中没有 exemplar；请加入：\nplugins:\n  - search\n  - exemplar")
+        plugin.config.drafts = drafts or plugin.config.drafts
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        raise RenderFailed(str(exc)) from None
+
+
+def add_search_words(words: tuple[str, ...]) -> None:
+    """Teach the Chinese segmenter names, affiliations and vocabulary terms."""
+    try:
+        import jieba
+    except ImportError:  # search then falls back to whole phrases
+        return
+    jieba.setLogLevel(60)  # silence "Building prefix dict ..." chatter
+    for word in words:
+        jieba.add_word(word, freq=100000)

@@ -1,0 +1,470 @@
+"""Stage: the publish set -> pages and assets for the renderer.
+
+Input: a ``PublishSet``. Output: ``Staged``: every page of the site as a
+finished HTML fragment (rendered with the package's own Jinja templates,
+autoescape on) plus the files it needs (processed images, videos). Nothing
+else reaches the output: the renderer copies exactly these assets, so a file
+that no public page references is never published.
+
+This module does not import MkDocs; ``render.py`` turns ``Staged`` into
+MkDocs files and pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import jinja2
+from markupsafe import Markup
+
+from . import charts
+from .images import ProcessedImage, image_cache_dir, process_images
+from .markup import Rendered, TocEntry, render_markdown
+from .model import Activity, Campaign, Exemplar, Image, Matter, Page, Photo
+from .publish import PublishSet, is_unpublished
+from .reading import name_reading
+
+MATTER_STATUS_NAMES = {"planned": "计划中", "in_progress": "推进中", "done": "已办结"}
+ERA_NAMES = {"current": "当代", "historical": "历史人物"}
+FACETS = (("fields", "领域"), ("groups", "群体"), ("regions", "地区"), ("era", "年代"))
+ASSET_DIR = "assets/media"  # content-addressed files: cached for a year
+
+
+@dataclass(frozen=True)
+class StagedPage:
+    path: str  # the page's source URI, e.g. "stories/zhang-san/index.md"; its URL is the folder
+    title: str
+    html: str
+    kind: str  # home | gallery | listing | profile | timeline | activity | matters | summary | page
+    description: str = ""
+    toc: tuple[TocEntry, ...] = ()
+    unpublished: bool = False  # preview only: shown with a 未发布 banner
+    searchable: bool = True
+    # mkdocs-material "hide": the tabs are the navigation, so no page shows the
+    # sidebar (which would also make every page list every story).
+    hide: tuple[str, ...] = ("navigation",)
+    image: str | None = None  # site-root-relative path of the share image
+    search_text: str = ""
+
+
+@dataclass(frozen=True)
+class StagedAsset:
+    dest: str  # output path relative to the site directory
+    source: Path
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Staged:
+    campaign: Campaign
+    pages: tuple[StagedPage, ...]
+    assets: tuple[StagedAsset, ...]
+    nav: tuple[NavItem, ...]
+    dictionary: tuple[str, ...]  # words for the Chinese search segmenter
+    preview: bool
+
+
+# ------------------------------------------------------------------ helpers
+
+def url_segment(value: str) -> str:
+    """A vocabulary value as one URL path segment (Chinese kept, separators replaced)."""
+    return re.sub(r"[\s/\\?#%&\"'<>]+", "-", value).strip("-") or "-"
+
+
+def page_dir(path: str) -> str:
+    """'stories/zhang-san/index.md' -> 'stories/zhang-san/'."""
+    parent = posixpath.dirname(path)
+    return f"{parent}/" if parent else ""
+
+
+def relative_root(path: str) -> str:
+    """The relative prefix from a page's URL back to the site root."""
+    depth = page_dir(path).count("/")
+    return "../" * depth
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image ready to print: every URL already relative to the page."""
+
+    src: str
+    srcset: str
+    webp_srcset: str
+    width: int
+    height: int
+    alt: str
+    credit: str | None = None
+    caption: str | None = None
+
+
+class Assets:
+    """Processed images and copied files, named by content, collected as pages ask for them."""
+
+    def __init__(self, root: Path, processed: dict[Path, ProcessedImage]) -> None:
+        self.root = root
+        self.processed = processed
+        self.files: dict[str, Path] = {}
+
+    def picture(self, file: PurePosixPath, alt: str, root_prefix: str, *, max_width: int = 1440,
+                credit: str | None = None, caption: str | None = None) -> Picture:
+        image = self.processed[self.root / file]
+        fallback = [v for v in image.variants if v.format != "webp" and v.width <= max_width] or \
+            [min((v for v in image.variants if v.format != "webp"), key=lambda v: v.width)]
+        webp = [v for v in image.variants if v.format == "webp" and v.width <= max_width]
+        for variant in (*fallback, *webp):
+            self.files[f"{ASSET_DIR}/{variant.name}"] = variant.cache_path
+        largest = fallback[-1]
+
+        def srcset(variants) -> str:
+            return ", ".join(f"{root_prefix}{ASSET_DIR}/{v.name} {v.width}w" for v in variants)
+
+        return Picture(src=f"{root_prefix}{ASSET_DIR}/{largest.name}", srcset=srcset(fallback),
+                       webp_srcset=srcset(webp), width=largest.width, height=largest.height,
+                       alt=alt, credit=credit, caption=caption)
+
+    def share_image(self, file: PurePosixPath) -> str:
+        image = self.processed[self.root / file]
+        variant = max((v for v in image.variants if v.format != "webp" and v.width <= 1440), key=lambda v: v.width)
+        self.files[f"{ASSET_DIR}/{variant.name}"] = variant.cache_path
+        return f"{ASSET_DIR}/{variant.name}"
+
+    def copy(self, file: PurePosixPath) -> str:
+        """A non-image file (a video) published under a content-addressed name."""
+        path = self.root / file
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        name = f"{ASSET_DIR}/{digest}{path.suffix.lower()}"
+        self.files[name] = path
+        return name
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("exemplar", "templates"),
+        autoescape=True,  # every value from front matter is escaped; sanitized HTML is marked safe explicitly
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cn_date"] = cn_date
+    return env
+
+
+def cn_date(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def date_range(start: dt.date, end: dt.date | None) -> str:
+    if not end or end == start:
+        return cn_date(start)
+    if end.year == start.year:
+        if end.month == start.month:
+            return f"{cn_date(start)}至{end.day}日"
+        return f"{cn_date(start)}至{end.month}月{end.day}日"
+    return f"{cn_date(start)}至{cn_date(end)}"
+
+
+# ------------------------------------------------------------------- stage
+
+def stage(publish_set: PublishSet, root: Path, *, workers: int | None = None) -> Staged:
+    processed = process_images(_image_sources(publish_set, root), image_cache_dir(root), workers=workers)
+    builder = _Builder(publish_set, root, Assets(root, processed), _environment())
+    pages = builder.all_pages()
+    assets = tuple(StagedAsset(dest, source) for dest, source in sorted(builder.assets.files.items()))
+    return Staged(publish_set.campaign, tuple(pages), assets, builder.nav(), builder.dictionary(),
+                  publish_set.preview)
+
+
+def _image_sources(publish_set: PublishSet, root: Path) -> list[Path]:
+    files: list[PurePosixPath] = []
+    for entry in (*publish_set.exemplars, *publish_set.activities):
+        files += _entry_images(entry)
+        rendered = render_markdown(entry.body)
+        files += [entry.source.parent / name for name in rendered.images]
+    return sorted({root / f for f in files})
+
+
+def _entry_images(entry: Exemplar | Activity) -> list[PurePosixPath]:
+    files = [p.file for p in entry.photos]
+    if isinstance(entry, Exemplar):
+        if entry.portrait:
+            files.append(entry.portrait.file)
+        if entry.video and entry.video.poster:
+            files.append(entry.video.poster)
+    elif entry.cover:
+        files.append(entry.cover.file)
+    return files
+
+
+@dataclass
+class _Builder:
+    publish: PublishSet
+    root: Path
+    assets: Assets
+    env: jinja2.Environment
+    rendered: dict[PurePosixPath, Rendered] = field(default_factory=dict)
+
+    # --- shared pieces ----------------------------------------------------
+
+    def render(self, template: str, path: str, **values) -> str:
+        return self.env.get_template(template).render(
+            root=relative_root(path), campaign=self.publish.campaign, preview=self.publish.preview, **values)
+
+    def body(self, entry: Exemplar | Activity | Page, path: str) -> Rendered:
+        prefix = relative_root(path)
+        bundle = entry.source.parent
+
+        def image_src(name: str) -> dict | None:
+            file = bundle / name
+            if self.root / file not in self.assets.processed:
+                return None
+            picture = self.assets.picture(file, "", prefix, max_width=1440)
+            return {"src": picture.src, "srcset": picture.webp_srcset or picture.srcset,
+                    "sizes": "(max-width: 760px) 100vw, 720px", "width": picture.width, "height": picture.height}
+
+        rendered = render_markdown(entry.body, image_src=image_src if not isinstance(entry, Page) else None)
+        self.rendered[entry.source] = rendered
+        return rendered
+
+    def card(self, exemplar: Exemplar, path: str) -> dict:
+        prefix = relative_root(path)
+        return {
+            "exemplar": exemplar,
+            "url": f"{prefix}stories/{exemplar.slug}/",
+            "picture": self.assets.picture(exemplar.portrait.file, exemplar.portrait.alt, prefix, max_width=480)
+            if exemplar.portrait else None,
+            "facets": {"fields": "|".join(exemplar.fields), "groups": "|".join(exemplar.groups),
+                       "regions": exemplar.region, "era": exemplar.era},
+            "unpublished": is_unpublished(exemplar),
+        }
+
+    def activity_item(self, activity: Activity, path: str) -> dict:
+        prefix = relative_root(path)
+        key_dates = {k.id: k for k in self.publish.campaign.key_dates}
+        return {
+            "activity": activity,
+            "url": f"{prefix}activities/{activity.id}/",
+            "when": date_range(activity.date, activity.end_date),
+            "key_date": key_dates.get(activity.key_date) if activity.key_date else None,
+            "picture": self.assets.picture(activity.cover.file, activity.cover.alt, prefix, max_width=480)
+            if activity.cover else None,
+            "unpublished": is_unpublished(activity),
+        }
+
+    # --- pages ------------------------------------------------------------
+
+    def all_pages(self) -> list[StagedPage]:
+        pages = [self.home(), self.gallery(), *self.listings(), *map(self.profile, self.publish.exemplars),
+                 self.timeline(), *map(self.activity, self.publish.activities), self.matters(), self.summary(),
+                 *map(self.free_page, self.publish.pages)]
+        return pages
+
+    def home(self) -> StagedPage:
+        path = "index.md"
+        campaign = self.publish.campaign
+        exemplars = self.publish.exemplars
+        featured = _gallery_order(exemplars)[:6]  # featured first, then the newest
+        latest = sorted(self.publish.activities, key=lambda a: (a.date, a.id), reverse=True)[:4]
+        matters = self.publish.matters
+        numbers = [
+            ("典型人物", len(exemplars), "stories/"),
+            ("活动报道", len(self.publish.activities), "activities/"),
+            ("实事已办结", f"{sum(m.status == 'done' for m in matters)}/{len(matters)}", "matters/"),
+        ]
+        html = self.render("home.html", path, featured=[self.card(e, path) for e in featured],
+                           latest=[self.activity_item(a, path) for a in latest], numbers=numbers,
+                           key_dates=campaign.key_dates)
+        return StagedPage(path, campaign.short_name, html, "home", description=campaign.description or campaign.theme,
+                          hide=("navigation", "toc"), search_text=campaign.theme)
+
+    def facet_values(self) -> dict[str, list[tuple[str, str, int]]]:
+        """facet -> [(value, label, count)] in vocabulary order, only values in use."""
+        vocab = self.publish.campaign.vocabularies
+        counts: dict[str, Counter] = {name: Counter() for name, _ in FACETS}
+        for e in self.publish.exemplars:
+            counts["fields"].update(e.fields)
+            counts["groups"].update(e.groups)
+            counts["regions"][e.region] += 1
+            counts["era"][e.era] += 1
+        order = {"fields": vocab.fields, "groups": vocab.groups, "regions": vocab.regions,
+                 "era": tuple(ERA_NAMES)}
+        return {name: [(v, ERA_NAMES.get(v, v) if name == "era" else v, counts[name][v])
+                       for v in order[name] if counts[name][v]] for name, _ in FACETS}
+
+    def gallery(self) -> StagedPage:
+        path = "stories/index.md"
+        facets = [(name, label, [(value, text, count, f"{relative_root(path)}stories/{name}/{url_segment(value)}/")
+                                 for value, text, count in self.facet_values()[name]])
+                  for name, label in FACETS]
+        cards = [self.card(e, path) for e in _gallery_order(self.publish.exemplars)]
+        html = self.render("gallery.html", path, facets=facets, cards=cards)
+        return StagedPage(path, "人物风采", html, "gallery", description=f"{self.publish.campaign.name}：典型人物",
+                          hide=("navigation", "toc"), searchable=False)
+
+    def listings(self) -> Iterable[StagedPage]:
+        for name, label in FACETS:
+            for value, text, _ in self.facet_values()[name]:
+                path = f"stories/{name}/{url_segment(value)}/index.md"
+                members = [e for e in _gallery_order(self.publish.exemplars) if _has_facet(e, name, value)]
+                html = self.render("listing.html", path, label=label, value=text,
+                                   cards=[self.card(e, path) for e in members])
+                yield StagedPage(path, f"{label}：{text}", html, "listing",
+                                 description=f"{label}为“{text}”的典型人物", hide=("navigation", "toc"), searchable=False)
+
+    def profile(self, exemplar: Exemplar) -> StagedPage:
+        path = f"stories/{exemplar.slug}/index.md"
+        prefix = relative_root(path)
+        body = self.body(exemplar, path)
+        by_slug = {e.slug: e for e in self.publish.exemplars}
+        portrait = self.assets.picture(exemplar.portrait.file, exemplar.portrait.alt, prefix, max_width=960,
+                                       credit=exemplar.portrait.credit) if exemplar.portrait else None
+        photos = [self._photo(p, prefix) for p in exemplar.photos]
+        featured_in = [self.activity_item(a, path) for a in self.publish.activities if exemplar.slug in a.exemplars]
+        video = None
+        if exemplar.video:
+            video = {"src": prefix + self.assets.copy(exemplar.video.file) if exemplar.video.file else None,
+                     "url": exemplar.video.url,
+                     "poster": self.assets.picture(exemplar.video.poster, "", prefix, max_width=960).src
+                     if exemplar.video.poster else None}
+        html = self.render(
+            "profile.html", path, e=exemplar, body=_safe(body.html), portrait=portrait, photos=photos, reading=name_reading(exemplar.name, exemplar.name_pinyin),
+            related=[self.card(by_slug[s], path) for s in exemplar.related], featured_in=featured_in,
+            era=ERA_NAMES[exemplar.era], unpublished=is_unpublished(exemplar), video=video,
+            field_links=[(f, f"{prefix}stories/fields/{url_segment(f)}/") for f in exemplar.fields],
+            group_links=[(g, f"{prefix}stories/groups/{url_segment(g)}/") for g in exemplar.groups],
+            region_link=f"{prefix}stories/regions/{url_segment(exemplar.region)}/",
+        )
+        image = self.assets.share_image(exemplar.portrait.file) if exemplar.portrait else None
+        return StagedPage(path, exemplar.name, html, "profile", description=exemplar.summary, toc=body.toc,
+                          unpublished=is_unpublished(exemplar), image=image,
+                          search_text=" ".join([exemplar.name, exemplar.headline, exemplar.affiliation, body.text]))
+
+    def _photo(self, photo: Photo, prefix: str) -> Picture:
+        return self.assets.picture(photo.file, photo.caption, prefix, max_width=960, credit=photo.credit,
+                                   caption=photo.caption)
+
+    def timeline(self) -> StagedPage:
+        path = "activities/index.md"
+        months: dict[tuple[int, int], list[dict]] = defaultdict(list)
+        for activity in self.publish.activities:
+            months[(activity.date.year, activity.date.month)].append(self.activity_item(activity, path))
+        key_dates_by_month: dict[tuple[int, int], list] = defaultdict(list)
+        for key_date in self.publish.campaign.key_dates:
+            key_dates_by_month[(key_date.date.year, key_date.date.month)].append(key_date)
+        groups = [{"label": f"{year}年{month}月", "id": f"m{year}-{month:02d}", "entries": months[(year, month)],
+                   "key_dates": key_dates_by_month.get((year, month), [])}
+                  for year, month in sorted(set(months) | set(key_dates_by_month))]
+        counts = Counter(a.key_date for a in self.publish.activities if a.key_date)
+        key_dates = [{"key_date": k, "count": counts[k.id], "anchor": f"m{k.date.year}-{k.date.month:02d}"}
+                     for k in self.publish.campaign.key_dates]
+        html = self.render("timeline.html", path, groups=groups, key_dates=key_dates)
+        return StagedPage(path, "活动动态", html, "timeline", description="活动时间线", searchable=False)
+
+    def activity(self, activity: Activity) -> StagedPage:
+        path = f"activities/{activity.id}/index.md"
+        prefix = relative_root(path)
+        body = self.body(activity, path)
+        by_slug = {e.slug: e for e in self.publish.exemplars}
+        by_id = {m.id: m for m in self.publish.matters}
+        cover = self.assets.picture(activity.cover.file, activity.cover.alt, prefix, max_width=1440,
+                                    credit=activity.cover.credit) if activity.cover else None
+        html = self.render(
+            "activity.html", path, a=activity, item=self.activity_item(activity, path), cover=cover,
+            body=_safe(body.html), photos=[self._photo(p, prefix) for p in activity.photos],
+            exemplars=[self.card(by_slug[s], path) for s in activity.exemplars],
+            matters=[self._matter_view(by_id[m], prefix) for m in activity.matters],
+            unpublished=is_unpublished(activity),
+        )
+        image = self.assets.share_image(activity.cover.file) if activity.cover else None
+        return StagedPage(path, activity.title, html, "activity", description=activity.summary, toc=body.toc,
+                          unpublished=is_unpublished(activity), image=image,
+                          search_text=" ".join([activity.title, activity.summary, body.text]))
+
+    def _matter_view(self, matter: Matter, prefix: str) -> dict:
+        titles = {a.id: a.title for a in self.publish.activities}
+        return {"m": matter, "status": MATTER_STATUS_NAMES[matter.status],
+                "url": f"{prefix}matters/#{matter.id}",
+                "activities": [(titles[a], f"{prefix}activities/{a}/") for a in matter.activities]}
+
+    def matters(self) -> StagedPage:
+        path = "matters/index.md"
+        prefix = relative_root(path)
+        matters = self.publish.matters
+        by_status = Counter(m.status for m in matters)
+        departments: dict[str, Counter] = defaultdict(Counter)
+        for m in matters:
+            departments[m.department][m.status] += 1
+        status_counts = [(MATTER_STATUS_NAMES[s], s, by_status[s]) for s in MATTER_STATUS_NAMES]
+        order = {s: i for i, s in enumerate(("in_progress", "planned", "done"))}
+        views = [self._matter_view(m, prefix) for m in sorted(matters, key=lambda m: (order[m.status], m.due, m.id))]
+        html = self.render(
+            "matters.html", path, matters=views, status_counts=status_counts, total=len(matters),
+            done_percent=round(100 * by_status["done"] / len(matters)) if matters else 0,
+            typical=[v for v in views if v["m"].typical_case],
+            departments=sorted(((d, c["done"], sum(c.values())) for d, c in departments.items()),
+                               key=lambda row: (-row[2], row[0])),
+        )
+        text = " ".join(f"{m.title} {m.demand} {m.result or ''}" for m in matters)
+        return StagedPage(path, "办实事清单", html, "matters", description="我为科技工作者办实事清单",
+                          search_text=text)
+
+    def summary(self) -> StagedPage:
+        path = "summary/index.md"
+        tables = charts.summary_tables(self.publish)
+        html = self.render("summary.html", path, tables=[(t, _safe(charts.bar_chart_svg(t))) for t in tables],
+                           totals=charts.totals(self.publish))
+        return StagedPage(path, "活动总结", html, "summary", description=f"{self.publish.campaign.name}：数据总结",
+                          searchable=False)
+
+    def free_page(self, page: Page) -> StagedPage:
+        path = f"{page.slug}/index.md"
+        body = self.body(page, path)
+        html = self.render("page.html", path, p=page, body=_safe(body.html), unpublished=is_unpublished(page))
+        return StagedPage(path, page.title, html, "page", description=page.summary or "", toc=body.toc,
+                          unpublished=is_unpublished(page), search_text=f"{page.title} {body.text}")
+
+    # --- navigation and search -------------------------------------------
+
+    def nav(self) -> tuple[NavItem, ...]:
+        items = [NavItem("首页", "index.md"), NavItem("人物风采", "stories/index.md"),
+                 NavItem("活动动态", "activities/index.md"), NavItem("办实事清单", "matters/index.md"),
+                 NavItem("活动总结", "summary/index.md")]
+        items += [NavItem(p.title, f"{p.slug}/index.md") for p in self.publish.pages]
+        return tuple(items)
+
+    def dictionary(self) -> tuple[str, ...]:
+        """Names, affiliations and vocabulary values: words the segmenter must keep whole."""
+        vocab = self.publish.campaign.vocabularies
+        words = {*vocab.fields, *vocab.groups, *vocab.regions, *vocab.activity_types}
+        for e in self.publish.exemplars:
+            words |= {e.name, e.affiliation, *e.tags}
+        for a in self.publish.activities:
+            words |= {*a.organizers, *([a.location] if a.location else [])}
+        return tuple(sorted(w for w in words if w and not re.search(r"\s", w)))
+
+
+def _safe(html: str) -> Markup:
+    """Mark HTML that was sanitized (or built from escaped parts) as safe to print."""
+    return Markup(html)
+
+
+def _gallery_order(exemplars: Iterable[Exemplar]) -> list[Exemplar]:
+    # Featured first, then current before historical, then by published date (newest first), then name.
+    return sorted(exemplars, key=lambda e: (not e.featured, e.era != "current",
+                                            -(e.publication.published or dt.date.min).toordinal(), e.slug))
+
+
+def _has_facet(exemplar: Exemplar, facet: str, value: str) -> bool:
+    return {"fields": value in exemplar.fields, "groups": value in exemplar.groups,
+            "regions": exemplar.region == value, "era": exemplar.era == value}[facet]

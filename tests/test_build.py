@@ -1,0 +1,183 @@
+"""Building a site: the output is an allowlist, images are clean, swaps are atomic."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import REPO, SITES
+from exemplar.output import MARKER
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+SENTINEL = "这段草稿绝不能出现在公开网站上。"
+
+
+def gps_jpeg(path: Path) -> None:
+    image = Image.new("RGB", (800, 1000), (90, 120, 160))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0112] = 1
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (38.0, 52.0, 10.0), "E", (115.0, 28.0, 5.0)
+    image.save(path, exif=exif, quality=85)
+    assert Image.open(path).getexif().get_ifd(0x8825)  # the fixture really carries GPS
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The base site plus a draft (with a sentinel), a stray file and a photo with GPS EXIF."""
+    from conftest import copy_fixture_site
+
+    root = copy_fixture_site("base", tmp_path_factory.mktemp("build") / "site")
+    draft = root / "stories" / "wang-caogao"
+    draft.mkdir()
+    (draft / "index.md").write_text(
+        (SITES / "base/stories/zhang-san/index.md").read_text(encoding="utf-8")
+        .replace("name: 张三", "name: 王草稿").replace("status: published", "status: draft")
+        .replace("这是一篇示例人物故事。", SENTINEL), encoding="utf-8")
+    (draft / "portrait.jpg").write_bytes((SITES / "base/stories/zhang-san/portrait.jpg").read_bytes())
+    gps_jpeg(root / "stories" / "zhang-san" / "field.jpg")
+    story = root / "stories" / "zhang-san" / "index.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "status: published", "photos:\n  - {file: field.jpg, caption: 试验田}\nstatus: published"), encoding="utf-8")
+    (root / "stories" / "zhang-san" / "报名表.xlsx").write_bytes(b"PK\x03\x04 secret")
+    (root / "stories" / "zhang-san" / "notes.txt").write_text("内部备注：不要发布", encoding="utf-8")
+    (root / "content" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    result = subprocess.run([sys.executable, "-m", "exemplar", "build", str(root)], env=ENV,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root, root / "site", before
+
+
+def all_output(site: Path):
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            yield path
+
+
+def test_build_writes_the_pages_of_the_contract(built):
+    _, site, _ = built
+    for page in ("index.html", "stories/index.html", "stories/zhang-san/index.html", "activities/index.html",
+                 "activities/2021-05-30-kejigongzuozhe-ri/index.html", "matters/index.html", "summary/index.html",
+                 "about/index.html", "404.html", "stories/fields/农业科技/index.html",
+                 "stories/regions/莲池区/index.html", "stories/era/current/index.html"):
+        assert (site / page).is_file(), page
+    assert (site / MARKER).exists()
+
+
+def test_draft_leaks_nowhere(built):
+    _, site, _ = built
+    for path in all_output(site):
+        data = path.read_bytes()
+        for needle in ("王草稿", "wang-caogao", SENTINEL):
+            assert needle.encode() not in data, f"{needle} leaked into {path.relative_to(site)}"
+
+
+def test_stray_files_are_never_copied(built):
+    _, site, _ = built
+    names = {p.name for p in all_output(site)}
+    assert not names & {"报名表.xlsx", "notes.txt", ".DS_Store", "index.md", "campaign.yml", "matters.yml",
+                        "portrait.jpg", "field.jpg"}
+    assert not any(b"secret" in p.read_bytes() for p in all_output(site) if p.suffix not in (".js",))
+
+
+def test_output_images_carry_no_metadata(built):
+    _, site, _ = built
+    images = [p for p in all_output(site) if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp")
+              and "media" in p.parts]
+    assert images, "no processed images in the output"
+    for path in images:
+        with Image.open(path) as image:
+            assert not image.getexif(), path
+            assert not {"exif", "xmp", "comment", "icc_profile"} & set(image.info), (path, image.info.keys())
+        assert b"PhoneMaker" not in path.read_bytes()
+
+
+def test_pages_use_sized_variants(built):
+    _, site, _ = built
+    html = (site / "stories/zhang-san/index.html").read_text(encoding="utf-8")
+    assert re.search(r'srcset="[^"]*assets/media/[0-9a-f]{12}-\d+\.(jpg|webp) \d+w', html)
+    assert 'loading="lazy"' in html and 'alt="张三在试验田里查看麦穗' in html
+
+
+def test_editors_files_are_untouched(built):
+    root, _, before = built
+    after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and "site" not in p.relative_to(root).parts
+             and ".cache" not in p.relative_to(root).parts}
+    assert after == before
+
+
+def test_no_external_resource_is_referenced(built):
+    _, site, _ = built
+    resource = re.compile(r'<(?:script|img|source|iframe|link)[^>]+(?:src|href|srcset)="(?:https?:)?//', re.I)
+    css_import = re.compile(r"url\(\s*['\"]?(?:https?:)?//|@import\s+['\"]?(?:https?:)?//", re.I)
+    for path in all_output(site):
+        if path.suffix in (".html", ".css"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for match in resource.finditer(text):
+                assert "rel=\"canonical\"" in match.group(0) or "alternate" in match.group(0), (path, match.group(0))
+            assert not css_import.search(text), path
+
+
+def test_a_failed_build_keeps_the_previous_site(built, tmp_path):
+    root, site, _ = built
+    before = (site / "index.html").read_bytes()
+    story = root / "stories" / "zhang-san" / "index.md"
+    original = story.read_text(encoding="utf-8")
+    try:
+        story.write_text(original.replace("region: 莲池区", "region: 不存在区"), encoding="utf-8")
+        result = subprocess.run([sys.executable, "-m", "exemplar", "build", str(root)], env=ENV,
+                                capture_output=True, text=True, timeout=300)
+    finally:
+        story.write_text(original, encoding="utf-8")
+    assert result.returncode == 1
+    assert "stories/zhang-san/index.md:4:9: error E204" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (site / "index.html").read_bytes() == before
+
+
+def test_a_killed_build_leaves_the_previous_site_intact(built):
+    root, site, _ = built
+    before = {p.relative_to(site): p.read_bytes() for p in all_output(site)}
+    for delay in (0.8, 2.0, 3.5):
+        child = subprocess.Popen([sys.executable, "-m", "exemplar", "build", str(root)], env=ENV,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        after = {p.relative_to(site): p.read_bytes() for p in all_output(site)}
+        assert after == before, f"site changed after a kill at {delay}s"
+
+
+def test_refuses_a_site_dir_inside_content(base_site, run_cli):
+    code, out, err = run_cli("build", base_site, "--site-dir", base_site / "content" / "out")
+    assert code == 1 and "content/" in err
+    assert not (base_site / "content" / "out").exists()
+
+
+def test_hostile_markdown_is_neutralised_even_if_check_were_bypassed(base_site):
+    """Defence in depth: the stage sanitizes whatever reaches it."""
+    from exemplar.pipeline import check
+    from exemplar.publish import select
+    from exemplar.stage import stage
+
+    site = check(base_site).site
+    hostile = ('<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[点我](javascript:alert(3))\n\n'
+               '<iframe src="https://evil.example"></iframe>\n\n<a href="&#106;avascript:alert(4)">x</a>\n\n'
+               '<svg onload=alert(5)></svg><style>body{display:none}</style>\n')
+    exemplar = dataclasses.replace(site.exemplars[0], body=hostile)
+    staged = stage(select(dataclasses.replace(site, exemplars=(exemplar,))), base_site)
+    html = next(p.html for p in staged.pages if p.path == "stories/zhang-san/index.md")
+    lowered = html.lower()
+    for bad in ("<script", "onerror", "javascript:", "<iframe", "onload", "<style", "<svg"):
+        assert bad not in lowered, bad
