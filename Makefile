@@ -24,16 +24,16 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/exemplar serve .
 
-# System packages the browser tests need (Chromium, CJK fonts, nginx).
+# System packages the tests need (Chromium, CJK fonts, nginx; libzbar0 for decoding QR codes).
 # Installed only when running as root on Debian; elsewhere install them yourself.
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  missing=""; \
-	  for p in chromium fonts-noto-cjk nginx-light; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  for p in chromium fonts-noto-cjk nginx-light libzbar0; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  fi; \
-	else echo "system-deps: not root on Debian; make sure chromium, fonts-noto-cjk and nginx are installed"; fi
+	else echo "system-deps: not root on Debian; make sure chromium, fonts-noto-cjk, nginx and libzbar0 are installed"; fi
 
 test: $(STAMP) system-deps
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest

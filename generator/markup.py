@@ -20,23 +20,29 @@ Guarantees:
   break inside a paragraph between two Chinese characters is removed (it would
   show as a space); between Latin words it stays a space; code is untouched.
 - Bounded work. Python-Markdown is quadratic on some inputs (each unmatched
-  ``[`` scans the rest of its paragraph: ``"[" * 20000`` takes minutes) and
-  recursive on nesting (300 nested lists raise RecursionError); html5ever, in
-  nh3, is cubic on deeply nested lists. So a body larger than the loader's
-  1 MiB, inline patterns that would scan more than ``WORK_BUDGET`` characters,
-  Markdown nested too deep for the parser, or HTML nested deeper than
-  ``MAX_NESTING`` elements is not rendered as Markdown: the body is shown as
-  escaped plain paragraphs instead, and ``lint_markdown`` reports E504, so
-  ``check`` stops such a body before any build.
+  ``[`` scans the rest of its paragraph: ``"[" * 20000`` takes minutes),
+  recursive on nesting (300 nested lists raise RecursionError) and slow per
+  element (a 20,000-row table takes seconds); HTMLParser rescans the text for
+  every unclosed ``<tag`` (``"<a" * 100000`` takes minutes); html5ever, in nh3,
+  is cubic on deeply nested lists. So a body larger than the loader's 1 MiB,
+  with unclosed tags costing more than ``HTML_SCAN_BUDGET``, whose inline
+  parsing would cost more than ``WORK_BUDGET`` (metered as it runs, see
+  ``_meter``), nested too deep for the parser, or rendering to HTML nested
+  deeper than ``MAX_NESTING`` is not rendered as Markdown: it is shown as
+  escaped plain paragraphs, and ``lint_markdown`` reports E504, so ``check``
+  stops it before any build.
 - The lint reports everything the sanitizer would strip or change. Positions
   come from a scan of the source that skips code (HTMLParser for raw HTML, a
-  bracket matcher for links and images); the rendered HTML is then audited
-  against the same policy, and anything the scan did not locate is still
-  reported, at its first occurrence in the source. The lint is stricter than
-  the sanitizer in one place: editors may write only a few harmless inline
-  tags (``EDITOR_TAGS``: ``<br>``, ``<sup>``, ``<sub>``, … without attributes),
+  bracket matcher for links and images). Unless the scan is provably complete
+  (no ``<``, ``&``, backslash or code, every link plain: most stories, see
+  ``_scan_is_exact``), the body is also rendered and its HTML audited against
+  the same policy, and anything the scan did not locate is still reported, at
+  its first occurrence in the source. The lint is stricter than the sanitizer
+  in one place: editors may write only a few harmless inline tags
+  (``EDITOR_TAGS``: ``<br>``, ``<sup>``, ``<sub>``, … without attributes),
   because raw ``<img>``, ``<a>`` or ``<table>`` would bypass image processing
-  and the site's styles; for everything else there is Markdown.
+  and the site's styles; for everything else there is Markdown. Images in the
+  body are checked like front-matter images (E401–E406, ``check_bundle_file``).
 """
 
 from __future__ import annotations
@@ -110,7 +116,10 @@ _CODE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 
 MAX_BODY_CHARS = MAX_FILE_BYTES  # the loader refuses larger files (E111)
 MAX_NESTING = 40  # open elements; real bodies stay under 10
-WORK_BUDGET = 8_000_000  # characters inline patterns may scan; a long story uses well under 1 %
+WORK_BUDGET = 3_000_000  # characters inline parsing may scan (see _meter); a 4,000-character story uses 0.1 %
+AUDIT_SHORTCUT = True  # skip rendering when the scan is provably complete (tests turn it off to compare)
+MAX_REPORTS = 20  # problems of one code listed per body; the rest are counted
+HTML_SCAN_BUDGET = 50_000_000  # characters HTMLParser may scan for the ends of tags (see html_scan_cost)
 
 
 # ------------------------------------------------------------------------ API
@@ -162,7 +171,8 @@ def render_markdown(body: str, *, image_src: ImageSrc | None = None) -> Rendered
     order, exactly as written (not percent-decoded). It returns an ``ImageHTML``
     (or a dict of its fields: ``{"src": …, "srcset": …, "sizes": …, "width": …,
     "height": …}``) whose values replace the ``<img>``'s (with ``sources``, the
-    ``<img>`` is wrapped in a ``<picture>``), or None to leave the image as written; other images are left as written, as
+    ``<img>`` is wrapped in a ``<picture>``), or None to leave the image as
+    written. Other images (URLs, paths outside the bundle) are left as written:
     ``lint_markdown`` has already reported them. A paragraph holding only an
     image becomes ``<figure><img …><figcaption>alt</figcaption></figure>``; every
     body image gets ``loading="lazy" decoding="async"``. The callback's values
@@ -183,7 +193,7 @@ _CLEANER = nh3.Cleaner(
     tags=set(TAGS),
     clean_content_tags=set(CLEAN_CONTENT_TAGS),
     attributes=ATTRIBUTES,
-    attribute_filter=lambda tag, name, value: _filter_attribute(tag, name, value),
+    attribute_filter=lambda tag, name, value: _filter_attribute(tag, name, value),  # defined below
     strip_comments=True,
     link_rel=None,  # rel is set by the renderer on external links only, and allowed with that one value
     tag_attribute_values=ATTRIBUTE_VALUES,
@@ -227,6 +237,22 @@ def url_allowed(url: str) -> bool:
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                    "wbr", "param", "keygen"})
 _TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_TAG_OPENER = re.compile(r"<[A-Za-z!?/]")
+
+
+def html_scan_cost(text: str) -> int:
+    """How far HTMLParser looks for tag ends: from each ``<tag`` to the next ``>``.
+
+    HTMLParser (in Python-Markdown and in the lint) rescans the rest of the text
+    for every tag left open, so ``"<a" * 100000`` takes minutes: this is the
+    sum of those distances.
+    """
+    closes = [m.start() for m in re.finditer(">", text)]
+    cost = 0
+    for m in _TAG_OPENER.finditer(text):
+        index = bisect.bisect_left(closes, m.start())
+        cost += (closes[index] if index < len(closes) else len(text)) - m.start()
+    return cost
 
 
 def html_depth(fragment: str, limit: int = MAX_NESTING) -> int:
@@ -249,7 +275,7 @@ def html_depth(fragment: str, limit: int = MAX_NESTING) -> int:
 class _TooComplex(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "size", "work" or "nesting"
+        self.reason = reason  # "size", "html", "work" or "nesting"
 
 
 @dataclass
@@ -286,29 +312,69 @@ def _markdown() -> markdown.Markdown:
             _ExemplarExtension(),
         ], output_format="html")
         md.exemplar_state = _State()
-        for pattern in md.inlinePatterns:
-            if isinstance(pattern, InlineProcessor):
-                pattern.handleMatch = _charged(pattern.handleMatch, md)
+        _meter(md)
         _local.md = md
     return md
 
 
-def _charged(handle_match: Callable, md: markdown.Markdown) -> Callable:
-    """Charge each inline match the text it may scan (the rest of its element), up to the budget."""
+# Python-Markdown's inline patterns scan in Python loops: a link's text and
+# destination (getText, getLink) and a code span's closing backticks
+# (find_code_spans) are searched to the end of the paragraph when they do not
+# close, once per opening bracket or backtick; and each match rebuilds the
+# paragraph's string. The meter charges the characters each of these actually
+# covers (a rebuild at 1/16, as it runs at C speed) against WORK_BUDGET.
+_REBUILD_SHARE = 16
+ELEMENT_COST = 100  # the inline pass tries every pattern on every element: about 100 characters' scanning
 
-    def charged(m: re.Match[str], data: str):
+
+def _meter(md: markdown.Markdown) -> None:
+    def charge(amount: int) -> None:
         state = md.exemplar_state
-        state.budget -= len(data) - m.start(0)
+        state.budget -= amount
         if state.budget < 0:
             raise _TooComplex("work")
-        return handle_match(m, data)
 
-    return charged
+    for pattern in md.inlinePatterns:
+        if not isinstance(pattern, InlineProcessor):
+            continue
+        handle_match = pattern.handleMatch
+
+        def metered_match(m: re.Match[str], data: str, handle_match=handle_match):
+            charge(len(data) // _REBUILD_SHARE + 1)
+            return handle_match(m, data)
+
+        pattern.handleMatch = metered_match
+        if hasattr(pattern, "getText"):
+            get_text, get_link = pattern.getText, pattern.getLink
+
+            def metered_text(data: str, index: int, get_text=get_text):
+                result = get_text(data, index)
+                charge(result[1] - index + 1)
+                return result
+
+            def metered_link(data: str, index: int, get_link=get_link):
+                result = get_link(data, index)
+                opened = data.startswith("(", index)
+                charge((result[2] if result[3] else len(data)) - index + 1 if opened else 1)
+                return result
+
+            pattern.getText, pattern.getLink = metered_text, metered_link
+        if hasattr(pattern, "find_code_spans"):
+            find = pattern.find_code_spans
+
+            def metered_find(start: int, text: str, find=find):
+                result = find(start, text)
+                charge((result[1] if result[1] is not None else len(text)) - start + 1)
+                return result
+
+            pattern.find_code_spans = metered_find
 
 
 def _convert(body: str, image_src: ImageSrc | None) -> _Converted:
     if len(body) > MAX_BODY_CHARS:
         raise _TooComplex("size")
+    if html_scan_cost(body) > HTML_SCAN_BUDGET:
+        raise _TooComplex("html")
     md = _markdown()
     md.reset()
     state = md.exemplar_state = _State(image_src=image_src)
@@ -340,9 +406,20 @@ class _ExemplarExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After the inline patterns (20), before the toc reads headings (5).
         md.treeprocessors.register(_DemoteHeadings(md), "exemplar-headings", 30)
+        md.treeprocessors.register(_MeterElements(md), "exemplar-meter", 21)
         md.treeprocessors.register(_JoinCjkLines(md), "exemplar-cjk-lines", 18)
         md.treeprocessors.register(_Images(md), "exemplar-images", 17)
         md.treeprocessors.register(_ExternalLinks(md), "exemplar-links", 16)
+
+
+class _MeterElements(Treeprocessor):
+    """Charge the inline pass its fixed cost per element: a table of 20,000 rows takes seconds."""
+
+    def run(self, root: etree.Element) -> None:
+        state: _State = self.md.exemplar_state
+        state.budget -= ELEMENT_COST * sum(1 for _ in root.iter())
+        if state.budget < 0:
+            raise _TooComplex("work")
 
 
 class _DemoteHeadings(Treeprocessor):
@@ -494,13 +571,12 @@ class _ExternalLinks(Treeprocessor):
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _URL_IGNORED = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
 def _scheme(url: str) -> str | None:
     """The URL's scheme, lowercased, as a browser reads it (entities decoded, tabs and newlines ignored)."""
-    text = _URL_IGNORED.sub("", html.unescape(url)).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-                                                          "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
-                                                          "\x1c\x1d\x1e\x1f ")
+    text = _URL_IGNORED.sub("", html.unescape(url)).strip(_C0_AND_SPACE)
     match = _SCHEME.match(text)
     return match.group(1).lower() if match else None
 
@@ -539,8 +615,7 @@ class _TextExtractor(HTMLParser):
 def plain_text(fragment: str) -> str:
     """The words of a sanitized fragment: one line per block, spaces collapsed, footnote markers dropped."""
     parser = _TextExtractor()
-    parser.feed(fragment)
-    parser.close()
+    parse_html(parser, fragment)
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -556,6 +631,7 @@ def lint_markdown(body: str, body_line: int, source: PurePosixPath, bundle_dir_o
     """
     lint = _Lint(body, body_line, source, bundle_dir_on_disk)
     lint.run()
+    lint.summarize_unshown()
     return lint.problems
 
 
@@ -578,6 +654,8 @@ class _Lint:
         self.bundle = bundle
         self.problems: list[Problem] = []
         self.covered: set[tuple[str, ...]] = set()
+        self.shown: dict[str, int] = {}
+        self.first_unshown: dict[str, Problem] = {}
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", body)]
 
     # positions
@@ -587,8 +665,21 @@ class _Lint:
 
     def report(self, code: str, message: str, at: Pos | None, hint: str | None,
                severity: Severity = Severity.ERROR) -> None:
-        self.problems.append(Problem(code, message, self.source, at.line if at else self.body_line,
-                                     at.column if at else None, hint=hint, severity=severity))
+        problem = Problem(code, message, self.source, at.line if at else self.body_line,
+                          at.column if at else None, hint=hint, severity=severity)
+        shown = self.shown.get(code, 0)
+        self.shown[code] = shown + 1
+        if shown < MAX_REPORTS:
+            self.problems.append(problem)
+        elif shown == MAX_REPORTS:
+            self.first_unshown[code] = problem
+
+    def summarize_unshown(self) -> None:
+        """A pasted web page can hold thousands of tags: list the first MAX_REPORTS of each code, count the rest."""
+        for code, first in self.first_unshown.items():
+            more = self.shown[code] - MAX_REPORTS
+            self.problems.append(replace(first, message=f"另有 {more} 处同类问题（{code}）没有逐一列出",
+                                         hint="改正上面列出的问题后再运行 exemplar check"))
 
     def report_finding(self, finding: _Finding, at: Pos | None) -> None:
         self.covered.add(finding.key)
@@ -600,16 +691,21 @@ class _Lint:
             self.check_html(item)
         for link in scan.links:
             self.check_link(link)
+        if scan.exact and AUDIT_SHORTCUT:
+            return
         try:
             converted = _convert(self.body, None)
         except _TooComplex as too:
-            self.report_complexity(too.reason, scan)
+            self.report_complexity(too.reason)
             return
         self.audit(converted, scan)
 
     # raw HTML, located by the scan
     def check_html(self, item: _HtmlItem) -> None:
         at = self.position(item.offset)
+        if item.kind == "comment" and _abrupt_comment(item.text):
+            self.report_finding(_ABRUPT_COMMENT, at)
+            return
         if item.kind == "comment":
             self.report("W501", "HTML 注释不会发布到网站上", at,
                         "注释只留在源文件里；给编辑看的备注可以保留，要让读者看到的内容请写进正文",
@@ -647,9 +743,8 @@ class _Lint:
         bad_scheme = (scheme is not None and scheme not in URL_SCHEMES) or not url_allowed(_unescape(link.url))
         if bad_scheme and (not link.image or scheme not in ("http", "https")):
             self.covered.add(key)
-            what = "图片地址" if link.image else "链接"
-            self.report("E502", f"{what}“{_shorten(link.url)}”使用了不允许的协议"
-                        + (f" {scheme}:" if scheme else ""), at, _LINK_HINT)
+            message, hint = _url_message(link.url, "图片地址" if link.image else "链接")
+            self.report("E502", message, at, hint)
             return
         self.covered.add(key)
         if link.image:
@@ -670,10 +765,13 @@ class _Lint:
         self.problems += [replace(p, field=None, line=p.line or self.body_line,
                                   message=p.message.replace("正文图片 ", "正文图片", 1)) for p in problems]
 
-    def report_complexity(self, reason: str, scan: _Scan) -> None:
+    def report_complexity(self, reason: str) -> None:
         if reason == "nesting":
-            self.report("E504", "正文的列表或引用嵌套太深，无法排版", self.position(scan.deepest_offset),
-                        "列表和引用最多嵌套几层；检查是否误加了大量缩进或“>”")
+            self.report("E504", "正文的列表或引用嵌套太深，无法排版", self.position(_deepest_line(self.body)),
+                        "减少列表和引用的嵌套层次；检查是否误加了大量缩进或“>”")
+        elif reason == "html":
+            self.report("E504", "正文里有太多没有写完的 HTML 标签（“<”后面缺少“>”），无法排版", self.position(0),
+                        "要显示小于号请写成 &lt;；检查是否误粘贴了网页源代码")
         elif reason == "size":
             self.report("E504", "正文太长，无法排版", self.position(0), "把内容拆成几篇，或删去误粘贴的数据")
         else:
@@ -729,6 +827,22 @@ for _name in ("thead", "tbody", "tfoot", "tr", "th", "td", "caption", "col", "co
     _TAG_HINTS[_name] = _TAG_HINTS["table"]
 for _name in HEADINGS:
     _TAG_HINTS[_name] = _TAG_HINTS["h1"]
+
+
+def _abrupt_comment(data: str) -> bool:
+    """A comment that HTMLParser reads whole but a browser ends early (``<!-->``, ``<!--->``, ``--!>``)."""
+    return data.startswith((">", "->")) or "--!>" in data
+
+
+_ABRUPT_COMMENT = _Finding(("comment",), "E501", "HTML 注释写法不完整，浏览器会把其中的内容当作 HTML",
+                           "注释写成 <!-- 内容 -->，或直接删除", "<!--")
+
+
+def _url_message(url: str, what: str) -> tuple[str, str]:
+    scheme = _scheme(url)
+    if scheme in URL_SCHEMES:  # an allowed scheme, but not a URL a browser can parse
+        return f"{what}“{_shorten(url)}”不是有效的网址", "检查网址是否写完整，有没有多余的空格或符号"
+    return f"{what}“{_shorten(url)}”使用了不允许的协议" + (f" {scheme}:" if scheme else ""), _LINK_HINT
 
 
 def _tag_finding(tag: str) -> _Finding:
@@ -787,14 +901,17 @@ class _Auditor(HTMLParser):
             elif (name in URL_ATTRIBUTES and not url_allowed(value)) or \
                     (name in SRCSET_ATTRIBUTES and _filter_attribute(tag, name, value) is None):
                 self.findings.append(_Finding(("url", _url_key(value)), "E502",
-                                              f"链接或图片地址“{_shorten(value)}”使用了不允许的协议", _LINK_HINT,
-                                              value))
+                                              *_url_message(value, "链接或图片地址"), value))
 
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in TAGS:
             self.findings.append(_tag_finding(tag))
+
+    def handle_comment(self, data: str) -> None:
+        if _abrupt_comment(data):
+            self.findings.append(_ABRUPT_COMMENT)
 
     def handle_decl(self, decl: str) -> None:
         self.findings.append(_Finding(("declaration",), "E501", f"正文里的“<!{_shorten(decl)}>”不是允许的 HTML",
@@ -820,9 +937,25 @@ def _attribute_kept(tag: str, name: str, value: str) -> bool:
 
 def _audit(fragment: str) -> _Auditor:
     auditor = _Auditor()
-    auditor.feed(fragment)
-    auditor.close()
+    if not parse_html(auditor, fragment):
+        auditor.findings.append(_UNPARSABLE)
     return auditor
+
+
+_MARKED_SECTION = re.compile(r"<!\[(?!CDATA\[)")
+_UNPARSABLE = _Finding(("unparsable",), "E501", "正文里有无法解析的 HTML 声明", "请删除以 <! 开头的这段文字", "<!")
+
+
+def parse_html(parser: HTMLParser, text: str) -> bool:
+    """Feed ``text`` to ``parser``; False if it gave up (3.11's HTMLParser asserts on some ``<![…`` input)."""
+    # Python-Markdown shows "<![" that does not start CDATA as text; so does the lint.
+    text = _MARKED_SECTION.sub(" ![", text)
+    try:
+        parser.feed(text)
+        parser.close()
+    except AssertionError:
+        return False
+    return True
 
 
 def audit_html(fragment: str) -> list[_Finding]:
@@ -853,18 +986,23 @@ class _Link:
 class _Scan:
     html: list[_HtmlItem] = field(default_factory=list)
     links: list[_Link] = field(default_factory=list)
-    deepest_offset: int = 0  # the most indented line, for nesting problems
+    masked_guesses: bool = False  # indented code or code spans were blanked: the scan's guesses at the parse
+    destinations: int = 0  # inline "(url)"s found
+    plain_links: bool = True  # every link and image is [text](simple-url) on one line, no "|" inside
+    exact: bool = False  # the scan saw every link, image and tag the renderer will (see _scan_is_exact)
 
 
 def _scan(body: str) -> _Scan:
     """Raw HTML, links and images of a body with their offsets, skipping code as Python-Markdown does."""
-    scan = _Scan(deepest_offset=_deepest_line(body))
-    masked = _mask_code(body)
+    scan = _Scan()
+    masked = _mask_code(body, scan)
     masked, definitions = _mask_links(masked, scan)
     _links(masked, definitions, scan)
-    parser = _SourceHtml(scan)
-    parser.feed(masked)
-    parser.close()
+    scan.exact = _scan_is_exact(body, masked, scan)
+    if "<" in masked and html_scan_cost(masked) <= HTML_SCAN_BUDGET:  # else rendering fails too: E504
+        parser = _SourceHtml(scan)
+        if not parse_html(parser, masked):
+            scan.html.append(_HtmlItem("declaration", masked.find("<!"), text="<!"))
     scan.links.sort(key=lambda link: link.offset)
     return scan
 
@@ -874,39 +1012,48 @@ _LIST_START = re.compile(r"[ ]{0,3}(?:[*+-]|\d+\.)[ ]+")
 _BACKTICKS = re.compile(r"`+")
 
 
-def _mask_code(body: str) -> str:
+def _mask_code(body: str, scan: _Scan) -> str:
     """Blank fenced and indented code blocks and inline code spans."""
-    chunks = list(body)
-    for m in _FENCE.finditer(body):
-        _blank_list(chunks, m.start(), m.end())
-    text = "".join(chunks)
+    text = _blank(body, [m.span() for m in _FENCE.finditer(body)]) if "```" in body or "~~~" in body else body
+    ranges: list[tuple[int, int]] = []
     in_list = False
     for start, end in _blocks(text):
-        first = text[start:end].split("\n", 1)[0]
-        indent = len(first.expandtabs(4)) - len(first.expandtabs(4).lstrip(" "))
+        indent = len(_LEADING.match(text, start).group().expandtabs(4))
         if indent >= 4 and (not in_list or indent >= 8):
-            _blank_list(chunks, start, end)  # an indented code block (in a list, one level deeper)
-        elif indent >= 4:
-            pass  # a list item's continued paragraph
-        else:
-            in_list = bool(_LIST_START.match(first))
-            _mask_code_spans(text, start, end, chunks)
-    return "".join(chunks)
+            ranges.append((start, end))  # an indented code block (in a list, one level deeper)
+            scan.masked_guesses = True
+        elif indent < 4:  # (else: a list item's continued paragraph)
+            in_list = bool(_LIST_START.match(text, start))
+            if text.find("`", start, end) >= 0:
+                scan.masked_guesses = True
+                ranges += _code_spans(text, start, end)
+    return _blank(text, ranges)
 
 
-def _blank_list(chunks: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chunks[i] != "\n":
-            chunks[i] = " "
+def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with the given (sorted, disjoint) ranges turned into spaces, newlines kept, so offsets stay."""
+    if not ranges:
+        return text
+    parts, position = [], 0
+    for start, end in ranges:
+        parts += [text[position:start], _NOT_NEWLINE.sub(" ", text[start:end])]
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_LEADING = re.compile(r"[ \t]*")
+_BLOCK = re.compile(r"(?:^[ \t]*\S[^\n]*(?:\n|$))+", flags=re.MULTILINE)
 
 
 def _blocks(text: str) -> Iterator[tuple[int, int]]:
     """Offsets of the runs of non-blank lines."""
-    for m in re.finditer(r"(?:^[ \t]*\S[^\n]*(?:\n|$))+", text, flags=re.MULTILINE):
-        yield m.start(), m.end()
+    for m in _BLOCK.finditer(text):
+        yield m.span()
 
 
-def _mask_code_spans(text: str, start: int, end: int, chunks: list[str]) -> None:
+def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Python-Markdown's code spans (``BacktickInlineProcessor.find_code_spans``) in linear time.
 
     An opening run of n backticks (its first one escaped by a backslash does not
@@ -922,6 +1069,7 @@ def _mask_code_spans(text: str, start: int, end: int, chunks: list[str]) -> None
         length = runs[index][1] - runs[index][0]
         best = longest_after[index + 1]
         longest_after[index] = (length, index) if length >= best[0] else best
+    spans = []
     index = 0
     while index < len(runs):
         run_start, run_end = runs[index]
@@ -938,17 +1086,18 @@ def _mask_code_spans(text: str, start: int, end: int, chunks: list[str]) -> None
         else:
             index += 1
             continue
-        _blank_list(chunks, run_start, runs[close][0] + close_length)
+        spans.append((run_start, runs[close][0] + close_length))
         index = close + 1
+    return spans
 
 
 def _deepest_line(body: str) -> int:
+    """The offset of the text on the most indented or most quoted line, where nesting problems are shown."""
     best, best_offset, offset = -1, 0, 0
     for line in body.split("\n"):
-        stripped = line.expandtabs(4)
-        depth = len(stripped) - len(stripped.lstrip(" >"))
-        if depth > best:
-            best, best_offset = depth, offset
+        lead = line[:len(line) - len(line.lstrip(" \t>"))]
+        if len(lead.expandtabs(4)) > best:
+            best, best_offset = len(lead.expandtabs(4)), offset + len(lead)
         offset += len(line) + 1
     return best_offset
 
@@ -963,25 +1112,37 @@ def _mask_links(masked: str, scan: _Scan) -> tuple[str, dict[str, str]]:
 
     Their URLs are links; the text itself is neither prose nor HTML, so it is blanked.
     """
-    chunks = list(masked)
+    ranges = []
     definitions: dict[str, str] = {}
-    for m in _REFERENCE.finditer(masked):
-        url = m.group(2).lstrip("<").rstrip(">")
-        definitions[" ".join(m.group(1).split()).lower()] = url
-        scan.links.append(_Link(url, m.start(2) + m.group(2).startswith("<"), False))
-        _blank_list(chunks, m.start(), m.end())
-    for m in _AUTOLINK.finditer(masked):
-        scan.links.append(_Link(m.group(1), m.start(1), False))
-        _blank_list(chunks, m.start(), m.end())
-    for m in _AUTOMAIL.finditer(masked):
-        _blank_list(chunks, m.start(), m.end())
-    return "".join(chunks), definitions
+    if "]:" in masked:
+        for m in _REFERENCE.finditer(masked):
+            url = m.group(2).lstrip("<").rstrip(">")
+            definitions[" ".join(m.group(1).split()).lower()] = url
+            scan.links.append(_Link(url, m.start(2) + m.group(2).startswith("<"), False))
+            ranges.append(m.span())
+    if "<" in masked:
+        for m in _AUTOLINK.finditer(masked):
+            scan.links.append(_Link(m.group(1), m.start(1), False))
+            ranges.append(m.span())
+        ranges += [m.span() for m in _AUTOMAIL.finditer(masked)]
+    return _blank(masked, _disjoint(ranges)), definitions
+
+
+def _disjoint(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 # (url) or (<url>), an optional "title"; one level of parentheses inside the URL, spaces too (as
 # Python-Markdown's getLink allows). Every alternative starts differently, so no catastrophic backtracking.
 _DESTINATION = re.compile(r"""\(\s*(?:<([^<>\n]*)>|((?:[^()\s]|\([^()\s]*\)|[ \t]+(?=[^ \t"'()\n]))*))"""
                           r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""")
+_BRACKET = re.compile(r"[\[\]]")
 _REFERENCE_ID = re.compile(r"\s?\[([^\]]*)\]")
 
 
@@ -996,8 +1157,8 @@ def _links(masked: str, definitions: dict[str, str], scan: _Scan) -> None:
     """Inline links and images ``[text](url)``, ``![alt](url)``, and reference images ``![alt][id]``."""
     for block_start, block_end in _blocks(masked):
         stack: list[int] = []
-        for m in re.finditer(r"[\[\]]", masked[block_start:block_end]):
-            index = block_start + m.start()
+        for m in _BRACKET.finditer(masked, block_start, block_end):
+            index = m.start()
             if _escaped(masked, index):
                 continue
             if masked[index] == "[":
@@ -1009,8 +1170,10 @@ def _links(masked: str, definitions: dict[str, str], scan: _Scan) -> None:
             image = opening > 0 and masked[opening - 1] == "!" and not _escaped(masked, opening - 1)
             destination = _DESTINATION.match(masked, index + 1, block_end)
             if destination:
+                scan.destinations += 1
                 group = 1 if destination.group(1) is not None else 2
                 url = destination.group(group)
+                scan.plain_links &= bool(_SIMPLE_URL.fullmatch(url)) and not _CROSSES.search(masked, opening, index)
                 if url.strip():
                     scan.links.append(_Link(url.strip(), destination.start(group) + len(url) - len(url.lstrip()),
                                             image))
@@ -1022,6 +1185,46 @@ def _links(masked: str, definitions: dict[str, str], scan: _Scan) -> None:
                 target = definitions.get(" ".join(label.split()).lower())
                 if target is not None:
                     scan.links.append(_Link(target, opening - 1, True))
+
+
+_SIMPLE_URL = re.compile(r"[^\s()<>\"'\\&`]+")
+_CROSSES = re.compile(r"[\n|]")
+_SCHEME_LIKE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_INLINE_TRIGGERS = re.compile(r"[\[\]!*_^`<&\\]|  \n")
+FAST_PATH_MAX_CHARS = 100_000
+# Nine columns of indentation or quote markers: a third nesting level, too deep to rule out E504 cheaply.
+_DEEP_LINE = re.compile(r"^[ >]{9}", flags=re.MULTILINE)
+
+
+def _scan_is_exact(body: str, masked: str, scan: _Scan) -> bool:
+    """Whether the scan provably found every link, image and tag Python-Markdown will, and no limit can trip.
+
+    Then the lint need not render the body (which triples the time ``check``
+    takes) to audit it: no raw HTML or entity can hide (no ``<``, ``&``), no
+    code span or indented block was guessed at, every ``![`` and ``](`` was read
+    as a link or image with a plain URL, every ``scheme:`` in the text is an
+    allowed one, and the body is small and shallow enough that no E504 limit can
+    be reached. Anything else is rendered and audited. A property test checks
+    that both ways give the same problems.
+    """
+    if len(body) > FAST_PATH_MAX_CHARS or scan.masked_guesses or not scan.plain_links:
+        return False
+    if any(char in masked for char in "<&\\`"):
+        return False
+    if any(m.group(1).lower() not in URL_SCHEMES for m in _SCHEME_LIKE.finditer(masked)):
+        return False
+    images = sum(1 for link in scan.links if link.image)
+    if masked.count("![") != images or masked.count("](") != scan.destinations:
+        return False
+    if _DEEP_LINE.search(masked.expandtabs(4)):
+        return False
+    # An upper bound of what _meter would charge: each trigger character may start a match costing about two
+    # scans of its element, and placeholders can grow an element to 7 times its length; a line makes at most
+    # four elements, a table cell one more.
+    elements = 4 * (masked.count("\n") + 1) + masked.count("|")
+    longest_block = max((end - start for start, end in _blocks(masked)), default=0)
+    triggers = len(_INLINE_TRIGGERS.findall(masked))
+    return 16 * triggers * longest_block + ELEMENT_COST * elements <= WORK_BUDGET // 2
 
 
 class _SourceHtml(HTMLParser):

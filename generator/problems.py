@@ -117,7 +117,7 @@ CATALOGUE: Mapping[str, CodeInfo] = {
     "E406": CodeInfo("图片已损坏", "图片文件不完整或已损坏，无法解码。请重新导出。"),
     # E5xx: story text (the Markdown body)
     "E501": CodeInfo("正文里有不允许的 HTML", "正文只能用 Markdown 和少数不带属性的简单标签（br、sup、sub、strong、em、del 等）；脚本、样式、嵌入页面、事件属性等发布时会被删除，插图、链接、表格请用 Markdown 写。"),
-    "E502": CodeInfo("链接地址不允许", "链接和图片只能用 https://、http://、mailto: 或站内相对路径；javascript:、data: 等地址发布时会被删除。"),
+    "E502": CodeInfo("链接地址不允许", "链接和图片只能用有效的 https://、http://、mailto: 网址或站内相对路径；javascript:、data: 等地址和无效的网址发布时会被删除。"),
     "E503": CodeInfo("页面不能插入图片", "content/pages/ 下的页面没有自己的目录存放图片；图片请放在人物或活动条目里。正文里的图片与 front matter 的图片一样检查（E401–E406）。"),
     "E504": CodeInfo("正文过于复杂", "正文嵌套太深、段落太长或符号太多，无法排版；请分段、减少嵌套。"),
     # W: advice that does not block publishing

@@ -81,7 +81,8 @@ def apply_meta(page: Page, staged: StagedPage) -> None:
     # mkdocs-material prints page.meta.title and .description without escaping
     # (autoescape is off for theme templates): hand it escaped markup.
     meta = {"title": escape(staged.title), "description": escape(staged.description), "exemplar_kind": staged.kind,
-            "exemplar_unpublished": staged.unpublished, "exemplar_image": staged.image}
+            "exemplar_unpublished": staged.unpublished, "exemplar_image": staged.image,
+            "exemplar_head": staged.head}
     hide = list(staged.hide) + (["toc"] if not staged.toc and "toc" not in staged.hide else [])
     if hide:
         meta["hide"] = hide

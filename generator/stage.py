@@ -12,6 +12,7 @@ MkDocs files and pages.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import posixpath
@@ -19,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -27,6 +29,10 @@ from markupsafe import Markup
 from . import charts
 from .images import ProcessedImage, image_cache_dir, process_images
 from .markup import Rendered, TocEntry, render_markdown
+from .media import MediaCampaign, MediaItem, MediaPhoto
+from .media.feeds import render_json_feed, render_rss
+from .media.kit import generate_kits, media_cache_dir
+from .media.share import ShareInfo, article_ld, event_ld, json_for_script, person_ld, website_ld
 from .model import Activity, Campaign, Exemplar, Image, Matter, Page, Photo
 from .publish import PublishSet, is_unpublished
 from .reading import name_reading
@@ -52,6 +58,7 @@ class StagedPage:
     hide: tuple[str, ...] = ("navigation",)
     image: str | None = None  # site-root-relative path of the share image
     search_text: str = ""
+    head: str = ""  # share metadata (Open Graph, Twitter, JSON-LD), escaped HTML for the <head>
 
 
 @dataclass(frozen=True)
@@ -177,10 +184,13 @@ def date_range(start: dt.date, end: dt.date | None) -> str:
 
 # ------------------------------------------------------------------- stage
 
-def stage(publish_set: PublishSet, root: Path, *, workers: int | None = None) -> Staged:
+def stage(publish_set: PublishSet, root: Path, *, workers: int | None = None, media: bool = True) -> Staged:
     processed = process_images(_image_sources(publish_set, root), image_cache_dir(root), workers=workers)
     builder = _Builder(publish_set, root, Assets(root, processed), _environment())
+    builder.kits = builder.media_kits(workers) if media else {}
     pages = builder.all_pages()
+    if media:
+        builder.feeds()
     assets = tuple(StagedAsset(dest, source) for dest, source in sorted(builder.assets.files.items()))
     return Staged(publish_set.campaign, tuple(pages), assets, builder.nav(), builder.dictionary(),
                   publish_set.preview)
@@ -214,12 +224,15 @@ class _Builder:
     assets: Assets
     env: jinja2.Environment
     rendered: dict[PurePosixPath, Rendered] = field(default_factory=dict)
+    kits: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)  # page folder -> media kit files
+    items: list[MediaItem] = field(default_factory=list)
 
     # --- shared pieces ----------------------------------------------------
 
     def render(self, template: str, path: str, **values) -> str:
         return self.env.get_template(template).render(
-            root=relative_root(path), campaign=self.publish.campaign, preview=self.publish.preview, **values)
+            root=relative_root(path), campaign=self.publish.campaign, preview=self.publish.preview,
+            kit=page_dir(path) in self.kits, **values)
 
     def body(self, entry: Exemplar | Activity | Page, path: str) -> Rendered:
         prefix = relative_root(path)
@@ -268,7 +281,31 @@ class _Builder:
         pages = [self.home(), self.gallery(), *self.listings(), *map(self.profile, self.publish.exemplars),
                  self.timeline(), *map(self.activity, self.publish.activities), self.matters(), self.summary(),
                  *map(self.free_page, self.publish.pages)]
-        return pages
+        return [page if page.head else dataclasses.replace(page, head=self.generic_head(page)) for page in pages]
+
+    def head_html(self, info: ShareInfo) -> str:
+        return self.env.get_template("_head.html").render(
+            s=info, feed_rss=self.absolute("feed.xml"), feed_json=self.absolute("feed.json"))
+
+    def generic_head(self, page: StagedPage) -> str:
+        campaign = self.publish.campaign
+        url = self.absolute(page_dir(page.path))
+        description = page.description or campaign.theme
+        if page.kind == "home":
+            ld = website_ld(name=campaign.name, url=url, description=description, publisher=campaign.organizer)
+        else:
+            ld = article_ld(headline=page.title, url=url, description=description, image=None, published=None,
+                            publisher=campaign.organizer)
+        return self.head_html(ShareInfo(page.title if page.kind != "home" else campaign.name, description, url,
+                                        None, "", "website" if page.kind == "home" else "article",
+                                        campaign.short_name, json_for_script(ld)))
+
+    def entry_head(self, entry: Exemplar | Activity, path: str, title: str, ld: dict, image_alt: str) -> str:
+        folder = page_dir(path)
+        image = self.absolute(folder + "card.png") if folder in self.kits else None
+        return self.head_html(ShareInfo(title, entry.summary, self.absolute(folder), image, image_alt,
+                                        "profile" if isinstance(entry, Exemplar) else "article",
+                                        self.publish.campaign.short_name, json_for_script(ld)))
 
     def home(self) -> StagedPage:
         path = "index.md"
@@ -329,7 +366,9 @@ class _Builder:
         by_slug = {e.slug: e for e in self.publish.exemplars}
         portrait = self.assets.picture(exemplar.portrait.file, exemplar.portrait.alt, prefix, max_width=960,
                                        credit=exemplar.portrait.credit) if exemplar.portrait else None
-        photos = [self._photo(p, prefix) for p in exemplar.photos]
+        # A photo the story already shows inline is not repeated in the gallery below it.
+        photos = [self._photo(p, prefix) for p in exemplar.photos
+                  if p.file.name not in body.images]
         featured_in = [self.activity_item(a, path) for a in self.publish.activities if exemplar.slug in a.exemplars]
         video = None
         if exemplar.video:
@@ -344,10 +383,18 @@ class _Builder:
             field_links=[(f, f"{prefix}stories/fields/{url_segment(f)}/") for f in exemplar.fields],
             group_links=[(g, f"{prefix}stories/groups/{url_segment(g)}/") for g in exemplar.groups],
             region_link=f"{prefix}stories/regions/{url_segment(exemplar.region)}/",
+            canonical=self.absolute(page_dir(path)),
         )
         image = self.assets.share_image(exemplar.portrait.file) if exemplar.portrait else None
+        ld = person_ld(name=exemplar.name, url=self.absolute(page_dir(path)),
+                       image=self.absolute(image) if image else None, description=exemplar.summary,
+                       affiliation=exemplar.affiliation, job_title=exemplar.title, region=exemplar.region,
+                       born=exemplar.born, died=exemplar.died, honors=tuple(h.title for h in exemplar.honors),
+                       same_as=tuple(link.url for link in exemplar.links))
+        head = self.entry_head(exemplar, path, f"{exemplar.name}：{exemplar.headline}", ld,
+                               exemplar.portrait.alt if exemplar.portrait else "")
         return StagedPage(path, exemplar.name, html, "profile", description=exemplar.summary, toc=body.toc,
-                          unpublished=is_unpublished(exemplar), image=image,
+                          unpublished=is_unpublished(exemplar), image=image, head=head,
                           search_text=" ".join([exemplar.name, exemplar.headline, exemplar.affiliation, body.text]))
 
     def _photo(self, photo: Photo, prefix: str) -> Picture:
@@ -381,14 +428,22 @@ class _Builder:
                                     credit=activity.cover.credit) if activity.cover else None
         html = self.render(
             "activity.html", path, a=activity, item=self.activity_item(activity, path), cover=cover,
-            body=_safe(body.html), photos=[self._photo(p, prefix) for p in activity.photos],
+            body=_safe(body.html), photos=[self._photo(p, prefix) for p in activity.photos
+                                           if p.file.name not in body.images],
             exemplars=[self.card(by_slug[s], path) for s in activity.exemplars],
             matters=[self._matter_view(by_id[m], prefix) for m in activity.matters],
-            unpublished=is_unpublished(activity),
+            unpublished=is_unpublished(activity), canonical=self.absolute(page_dir(path)),
         )
         image = self.assets.share_image(activity.cover.file) if activity.cover else None
+        ld = event_ld(name=activity.title, url=self.absolute(page_dir(path)),
+                      image=self.absolute(image) if image else None, description=activity.summary,
+                      start=activity.date, end=activity.end_date,
+                      location=" ".join(x for x in (activity.region, activity.location) if x) or None,
+                      organizers=activity.organizers, published=activity.publication.published,
+                      publisher=self.publish.campaign.organizer)
+        head = self.entry_head(activity, path, activity.title, ld, activity.cover.alt if activity.cover else "")
         return StagedPage(path, activity.title, html, "activity", description=activity.summary, toc=body.toc,
-                          unpublished=is_unpublished(activity), image=image,
+                          unpublished=is_unpublished(activity), image=image, head=head,
                           search_text=" ".join([activity.title, activity.summary, body.text]))
 
     def _matter_view(self, matter: Matter, prefix: str) -> dict:
@@ -434,6 +489,105 @@ class _Builder:
         return StagedPage(path, page.title, html, "page", description=page.summary or "", toc=body.toc,
                           unpublished=is_unpublished(page), search_text=f"{page.title} {body.text}")
 
+    # --- media kit ----------------------------------------------------------
+
+    def absolute(self, path: str) -> str:
+        return self.publish.campaign.media.site_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def media_kits(self, workers: int | None) -> dict[str, list[tuple[str, Path]]]:
+        """Kits for published entries only: a preview never makes a draft's media files."""
+        entries = [e for e in (*self.publish.exemplars, *self.publish.activities) if not is_unpublished(e)]
+        self.items = [self._media_item(e) for e in entries]
+        web = {}
+        for item in self.items:
+            for photo in item.photos:
+                image = self.assets.processed[photo.path]
+                web[photo.path] = max((v for v in image.variants if v.format == "jpeg" and v.width <= 960),
+                                      key=lambda v: v.width, default=image.variants[0]).cache_path
+        kits = generate_kits(self.items, media_cache_dir(self.root), web, workers=workers)
+        for page, files in kits.items():
+            for name, cached in files:
+                self.assets.files[f"{page}{name}"] = cached
+        return kits
+
+    def _media_item(self, entry: Exemplar | Activity) -> MediaItem:
+        campaign = self.publish.campaign
+        if isinstance(entry, Exemplar):
+            page = f"stories/{entry.slug}/"
+        else:
+            page = f"activities/{entry.id}/"
+        prefix = self.absolute("")
+        bundle = entry.source.parent
+
+        def image_src(name: str) -> dict | None:
+            file = bundle / name
+            if self.root / file not in self.assets.processed:
+                return None
+            picture = self.assets.picture(file, "", prefix, max_width=960)
+            return {"src": picture.src, "width": picture.width, "height": picture.height}
+
+        rendered = render_markdown(entry.body, image_src=image_src)
+        photos = tuple(MediaPhoto(self.root / p.file, self.assets.picture(p.file, p.caption, prefix, max_width=960).src,
+                                  p.caption, p.credit) for p in entry.photos)
+        media_campaign = MediaCampaign(
+            name=campaign.name, short_name=campaign.short_name, organizer=campaign.organizer, theme=campaign.theme,
+            reprint=campaign.media.reprint, contact_name=campaign.media.contact.name,
+            contact_phone=campaign.media.contact.phone, contact_email=campaign.media.contact.email,
+            site_url=campaign.media.site_url if campaign.media.site_url.endswith("/") else campaign.media.site_url + "/")
+        common = dict(page_path=page, url=self.absolute(page), summary=entry.summary, body_html=rendered.html,
+                      body_text=rendered.text, sections=sections_of(rendered.html), campaign=media_campaign,
+                      photos=photos)
+        if isinstance(entry, Exemplar):
+            image = entry.portrait
+            facts = [("职称", entry.title or ""), ("单位", entry.affiliation), ("地区", entry.region),
+                     ("领域", "、".join(entry.fields))]
+            if entry.era == "historical" and entry.born:
+                facts.append(("生卒年", f"{entry.born}—{entry.died or ''}"))
+            return MediaItem(kind="exemplar", title=entry.name, headline=entry.headline,
+                             date=entry.publication.published, image=self.root / image.file if image else None,
+                             image_alt=image.alt if image else "", quote=entry.quote,
+                             name_reading=name_reading(entry.name, entry.name_pinyin),
+                             facts=tuple((k, v) for k, v in facts if v),
+                             links=tuple((link.title, link.url) for link in entry.links),
+                             categories=entry.fields + entry.groups,
+                             extra={"image_url": self.absolute(self.assets.share_image(image.file)) if image else ""},
+                             **common)
+        cover = entry.cover
+        place = " ".join(x for x in (entry.region, entry.location) if x)
+        facts = [("时间", date_range(entry.date, entry.end_date)), ("地点", place),
+                 ("主办", "、".join(entry.organizers)),
+                 ("参与人数", f"{entry.participants}人" if entry.participants is not None else "")]
+        return MediaItem(kind="activity", title=entry.title, headline=f"{entry.type} · {date_range(entry.date, entry.end_date)}",
+                         date=entry.date, image=self.root / cover.file if cover else None,
+                         image_alt=cover.alt if cover else "", facts=tuple((k, v) for k, v in facts if v),
+                         categories=(entry.type,), location=place or None, end_date=entry.end_date,
+                         extra={"image_url": self.absolute(self.assets.share_image(cover.file)) if cover else ""},
+                         **common)
+
+    def feeds(self) -> None:
+        """feed.xml and feed.json: published stories and activities, newest first."""
+        campaign = self.items[0].campaign if self.items else None
+        if campaign is None:
+            return
+        items = []
+        for item in self.items:
+            card = dict(self.kits[item.page_path])["card.png"]
+            items.append(dataclasses.replace(item, extra={**item.extra, "card_url": self.absolute(item.page_path + "card.png"),
+                                                          "card_length": card.stat().st_size}))
+        updated = dt.datetime.combine(max((i.date for i in items if i.date), default=dt.date(2000, 1, 1)),
+                                      dt.time(12, 0))
+        folder = media_cache_dir(self.root) / "feeds"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in (("feed.xml", render_rss(items, campaign, feed_url=self.absolute("feed.xml"), updated=updated)),
+                           ("feed.json", render_json_feed(items, campaign, feed_url=self.absolute("feed.json"),
+                                                          updated=updated))):
+            path = folder / name
+            if not path.exists() or path.read_bytes() != data:
+                temporary = folder / f".{name}.tmp"
+                temporary.write_bytes(data)
+                temporary.replace(path)
+            self.assets.files[name] = path
+
     # --- navigation and search -------------------------------------------
 
     def nav(self) -> tuple[NavItem, ...]:
@@ -452,6 +606,43 @@ class _Builder:
         for a in self.publish.activities:
             words |= {*a.organizers, *([a.location] if a.location else [])}
         return tuple(sorted(w for w in words if w and not re.search(r"\s", w)))
+
+
+class _SectionParser(HTMLParser):
+    """Headings and paragraphs of rendered story HTML, for the press release and broadcast."""
+
+    BLOCKS = {"p", "li", "blockquote", "figcaption", "td", "th"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[tuple[str, list[str]]] = [("", [])]
+        self.text: list[str] | None = None
+        self.kind = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h2", "h3", "h4") or (tag in self.BLOCKS and self.text is None):
+            self.text, self.kind = [], ("heading" if tag.startswith("h") else "para")
+
+    def handle_endtag(self, tag):
+        if self.text is None:
+            return
+        if (self.kind == "heading" and tag in ("h2", "h3", "h4")) or (self.kind == "para" and tag in self.BLOCKS):
+            text = "".join(self.text).strip()
+            if text and self.kind == "heading":
+                self.sections.append((text, []))
+            elif text:
+                self.sections[-1][1].append(text)
+            self.text = None
+
+    def handle_data(self, data):
+        if self.text is not None:
+            self.text.append(data)
+
+
+def sections_of(html: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    parser = _SectionParser()
+    parser.feed(html)
+    return tuple((heading, tuple(paragraphs)) for heading, paragraphs in parser.sections if heading or paragraphs)
 
 
 def _safe(html: str) -> Markup:

@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from browser import chromium, nginx  # noqa: E402 - the browser tests' fixture code, reused
+from browser import chromium, nginx  # the browser tests' fixture code, reused (after the path insert)
 
 HOME_HEIGHT = 1800
 
@@ -37,7 +37,7 @@ HOME_HEIGHT = 1800
 def build(site_dir: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run([sys.executable, "-m", "exemplar", "build", str(REPO), "--site-dir", str(site_dir)],
-                            capture_output=True, text=True, env=env, cwd=REPO)
+                            capture_output=True, text=True, env=env, cwd=REPO, check=False)
     if result.returncode != 0:
         raise SystemExit(f"exemplar build failed:\n{result.stdout}{result.stderr}")
 
@@ -54,17 +54,31 @@ def default_profile() -> str:
     return people[0].slug
 
 
-def settle(page) -> None:
-    """Load every lazy image and the fonts, then return to the top."""
+def shoot(page, target: Path, width: int, max_height: int | None) -> None:
+    """A full-page screenshot, taken with the viewport already as tall as the page.
+
+    Playwright's full-page capture resizes the viewport for a moment, which
+    makes Material hide its navigation tabs mid-capture (they come out faded);
+    a viewport that already holds the whole page avoids that, and also brings
+    every lazy image into view.
+    """
+    height = 0
+    for _ in range(5):  # the page's height can depend on the viewport's (100vh): settle it
+        new_height = page.evaluate("document.documentElement.scrollHeight")
+        new_height = min(new_height, max_height) if max_height else new_height
+        if new_height == height:
+            break
+        height = new_height
+        page.set_viewport_size({"width": width, "height": height})
     page.evaluate("""async () => {
-        for (let y = 0; y < document.body.scrollHeight; y += 600) { window.scrollTo(0, y);
-            await new Promise(r => setTimeout(r, 50)); }
-        window.scrollTo(0, 0);
         await document.fonts.ready;
-        await Promise.all(Array.from(document.images).map(img => img.complete ? null :
-            new Promise(r => { img.onload = img.onerror = r; })));
+        await Promise.all(Array.from(document.images).map(img => img.decode().catch(() => null)));
     }""")
+    page.wait_for_function("""() => { const tabs = document.querySelector(".md-tabs");  // shown where displayed
+        return !tabs || getComputedStyle(tabs).display === "none" || !tabs.hidden; }""")
     page.wait_for_load_state("networkidle")
+    # With max_height the viewport is that tall and shows the top of the page: capture just it.
+    page.screenshot(path=str(target), full_page=max_height is None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,19 +100,13 @@ def main(argv: list[str] | None = None) -> int:
             shots = [("home.png", "/", {"width": 1280, "height": 900}, HOME_HEIGHT),
                      ("profile.png", f"/stories/{slug}/", {"width": 1280, "height": 900}, None),
                      ("profile-mobile.png", f"/stories/{slug}/", {"width": 390, "height": 844}, None)]
-            for name, path, viewport, height in shots:
+            for name, path, viewport, max_height in shots:
                 context = browser.new_context(base_url=server.url, viewport=viewport, locale="zh-CN",
                                               device_scale_factor=1)
                 page = context.new_page()
                 page.goto(path)
-                settle(page)
                 target = args.out / name
-                if height:
-                    full = page.evaluate("document.documentElement.scrollHeight")
-                    page.screenshot(path=str(target), full_page=True,
-                                    clip={"x": 0, "y": 0, "width": viewport["width"], "height": min(full, height)})
-                else:
-                    page.screenshot(path=str(target), full_page=True)
+                shoot(page, target, viewport["width"], max_height)
                 context.close()
                 print(f"wrote {target.relative_to(REPO) if target.is_relative_to(REPO) else target}")
             browser.close()

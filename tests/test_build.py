@@ -181,3 +181,55 @@ def test_hostile_markdown_is_neutralised_even_if_check_were_bypassed(base_site):
     lowered = html.lower()
     for bad in ("<script", "onerror", "javascript:", "<iframe", "onload", "<style", "<svg"):
         assert bad not in lowered, bad
+
+
+KIT = ("card.png", "poster.png", "qr.png", "qr.svg", "wechat.html", "press.docx", "press.txt", "press-kit.zip",
+       "broadcast.txt")
+
+
+def test_every_published_page_has_its_media_kit_and_drafts_none(built):
+    root, site, _ = built
+    for folder in ("stories/zhang-san", "activities/2021-05-30-kejigongzuozhe-ri"):
+        for name in KIT:
+            path = site / folder / name
+            assert path.is_file() and path.stat().st_size > 0, path
+    with Image.open(site / "stories/zhang-san/card.png") as card:
+        assert card.size == (1200, 630)
+    with Image.open(site / "stories/zhang-san/poster.png") as poster:
+        assert poster.size == (1080, 1920)
+    assert not (site / "stories" / "wang-caogao").exists()
+
+
+def test_share_metadata_points_at_the_card(built):
+    _, site, _ = built
+    html = (site / "stories/zhang-san/index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:image" content="https://example.cn/stories/zhang-san/card.png">' in html
+    assert '<meta property="og:url" content="https://example.cn/stories/zhang-san/">' in html
+    assert '"@type": "Person"' in html and '<link rel="canonical"' in html
+    assert 'class="md-button md-button--primary ex-copy-wechat" data-src="wechat.html"' in html
+
+
+def test_feeds_list_published_entries_only(built):
+    import json
+    import xml.etree.ElementTree as ET
+
+    _, site, _ = built
+    rss = ET.fromstring((site / "feed.xml").read_bytes())
+    links = [item.findtext("link") for item in rss.iter("item")]
+    assert links == ["https://example.cn/activities/2021-05-30-kejigongzuozhe-ri/",
+                     "https://example.cn/stories/zhang-san/"]
+    feed = json.loads((site / "feed.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert [i["url"] for i in feed["items"]] == links
+    assert "王草稿" not in (site / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_a_second_build_regenerates_no_media(built):
+    root, site, _ = built
+    cache = root / ".cache" / "exemplar"
+    before = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    result = subprocess.run([sys.executable, "-m", "exemplar", "build", str(root)], env=ENV,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    after = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    assert after == before

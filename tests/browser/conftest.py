@@ -2,8 +2,8 @@
 nginx through deploy/nginx.conf, visited with Debian's Chromium.
 
 Session-wide (the machine has two cores): one public build and one preview
-(``--drafts``) build of the repository's sample campaign, started together;
-one nginx per build; one browser. Each test gets a fresh browser context, so
+(``--drafts``) build of the repository's sample campaign, one nginx per
+build, one browser. Each test gets a fresh browser context, so
 storage (大字 mode) never leaks from one test to the next.
 
 Missing Chromium or nginx is a failure with instructions, never a skip: CI
@@ -22,7 +22,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from exemplar.model import Site
 from exemplar.pipeline import check
 
@@ -54,23 +53,31 @@ def start_build(root: Path, site_dir: Path, *, drafts: bool = False) -> subproce
                             cwd=root)
 
 
-def finish_build(process: subprocess.Popen, site_dir: Path) -> Path:
+def finish_build(process: subprocess.Popen) -> str | None:
+    """Wait for a build; None on success, else what went wrong with its output."""
     try:
         output, _ = process.communicate(timeout=BUILD_TIMEOUT)
     except subprocess.TimeoutExpired:
         process.kill()
         output, _ = process.communicate()
-        pytest.fail(f"exemplar build did not finish in {BUILD_TIMEOUT} s:\n{output}")
-    if process.returncode != 0 or not (site_dir / "index.html").is_file():
-        pytest.fail(f"`{' '.join(process.args)}` failed (exit {process.returncode}):\n{output}")
-    return site_dir
+        return f"`{' '.join(process.args)}` did not finish in {BUILD_TIMEOUT} s:\n{output}"
+    if process.returncode != 0:
+        return f"`{' '.join(process.args)}` failed (exit {process.returncode}):\n{output}"
+    return None
 
 
 def build_sites(builds: dict[str, tuple[Path, Path, bool]]) -> dict[str, Path]:
-    """Several builds at once (each is mostly single-threaded Python); name -> site dir."""
-    running = {name: (start_build(root, site_dir, drafts=drafts), site_dir)
-               for name, (root, site_dir, drafts) in builds.items()}
-    return {name: finish_build(process, site_dir) for name, (process, site_dir) in running.items()}
+    """Several builds at once (each is mostly single-threaded Python); name -> site dir.
+
+    Every build is waited for before any failure is reported, so none is left running.
+    """
+    running = {name: start_build(root, site_dir, drafts=drafts) for name, (root, site_dir, drafts) in builds.items()}
+    failures = [failure for process in running.values() if (failure := finish_build(process))]
+    failures += [f"{name}: no index.html in {site_dir}" for name, (_, site_dir, _) in builds.items()
+                 if not failures and not (site_dir / "index.html").is_file()]
+    if failures:
+        pytest.fail("\n\n".join(failures), pytrace=False)
+    return {name: site_dir for name, (_, site_dir, _) in builds.items()}
 
 
 @dataclass(frozen=True)
@@ -93,21 +100,22 @@ def sample() -> Site:
 
 
 @pytest.fixture(scope="session")
-def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    base = tmp_path_factory.mktemp("sample-build")
-    return build_sites({"public": (REPO, base / "public", False), "preview": (REPO, base / "preview", True)})
-
-
-@pytest.fixture(scope="session")
-def built_site(sample_builds: dict[str, Path]) -> Path:
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The public build of the sample campaign."""
-    return sample_builds["public"]
+    site_dir = tmp_path_factory.mktemp("sample") / "public"
+    return build_sites({"public": (REPO, site_dir, False)})["public"]
 
 
 @pytest.fixture(scope="session")
-def preview_site(sample_builds: dict[str, Path]) -> Path:
-    """The preview build (--drafts) of the sample campaign."""
-    return sample_builds["preview"]
+def preview_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The preview build (--drafts) of the sample campaign.
+
+    Built after the public build, not beside it: on a fresh checkout the first
+    build fills the image cache (most of its time), and the second then finds
+    every image there instead of processing them all again at the same time.
+    """
+    site_dir = tmp_path_factory.mktemp("sample") / "preview"
+    return build_sites({"preview": (REPO, site_dir, True)})["preview"]
 
 
 @pytest.fixture(scope="session")
@@ -116,10 +124,13 @@ def serve_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[P
     servers: list[nginx.Server] = []
 
     def serve(site_dir: Path) -> Served:
+        failure = None
         try:
             server = nginx.start(site_dir, tmp_path_factory.mktemp("nginx"))
         except nginx.NginxUnavailable as error:
-            pytest.fail(str(error), pytrace=False)
+            failure = str(error)
+        if failure:  # outside the except block: one plain message, no chained traceback
+            pytest.fail(failure, pytrace=False)
         servers.append(server)
         return Served(site_dir, server.url)
 
@@ -168,9 +179,20 @@ class Visitor:
     errors: list[str]
 
 
+def _new_context(browser: Browser, served: Served, viewport: dict[str, int], javascript: bool = True
+                 ) -> BrowserContext:
+    return browser.new_context(base_url=served.url, viewport=viewport, locale="zh-CN",
+                               java_script_enabled=javascript, service_workers="block")
+
+
+def _watch_errors(page: Page, errors: list[str]) -> None:
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+
+
 @pytest.fixture
 def new_visitor(browser: Browser) -> Iterator[Callable[..., Visitor]]:
-    """new_visitor(served, viewport=DESKTOP, javascript=True) -> Visitor; contexts closed after the test.
+    """new_visitor(served, viewport=DESKTOP, javascript=True) -> Visitor with its own context
+    (empty storage and cache); closed after the test.
 
     An uncaught script error on any page visited fails the test: a broken
     enhancement is a broken page.
@@ -178,12 +200,11 @@ def new_visitor(browser: Browser) -> Iterator[Callable[..., Visitor]]:
     visitors: list[Visitor] = []
 
     def make(served: Served, viewport: dict[str, int] = DESKTOP, javascript: bool = True) -> Visitor:
-        context = browser.new_context(base_url=served.url, viewport=viewport, locale="zh-CN",
-                                      java_script_enabled=javascript, service_workers="block")
+        context = _new_context(browser, served, viewport, javascript)
         page = context.new_page()
         visitor = Visitor(context, page, [], [])
         context.on("request", lambda request: visitor.requests.append(request.url))
-        page.on("pageerror", lambda error: visitor.errors.append(f"{page.url}: {error}"))
+        _watch_errors(page, visitor.errors)
         visitors.append(visitor)
         return visitor
 
@@ -194,12 +215,40 @@ def new_visitor(browser: Browser) -> Iterator[Callable[..., Visitor]]:
     assert not errors, "uncaught script errors:\n" + "\n".join(errors)
 
 
-@pytest.fixture
-def page(site: Served, new_visitor: Callable[..., Visitor]) -> Page:
-    """A desktop page on the public sample site (relative URLs resolve against it)."""
-    return new_visitor(site).page
+# Tests that only look share one context per screen size (and so its HTTP
+# cache, as one visitor would): a context costs about a second on this
+# machine. Tests that change storage (大字) or count requests take new_visitor.
+
+@pytest.fixture(scope="session")
+def desktop_context(browser: Browser, site: Served) -> Iterator[BrowserContext]:
+    context = _new_context(browser, site, DESKTOP)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def mobile_context(browser: Browser, site: Served) -> Iterator[BrowserContext]:
+    context = _new_context(browser, site, MOBILE)
+    yield context
+    context.close()
+
+
+def _page_in(context: BrowserContext) -> Iterator[Page]:
+    page = context.new_page()
+    errors: list[str] = []
+    _watch_errors(page, errors)
+    yield page
+    page.close()
+    assert not errors, "uncaught script errors:\n" + "\n".join(errors)
 
 
 @pytest.fixture
-def mobile_page(site: Served, new_visitor: Callable[..., Visitor]) -> Page:
-    return new_visitor(site, viewport=MOBILE).page
+def page(desktop_context: BrowserContext) -> Iterator[Page]:
+    """A desktop page (1280×900) on the public sample site; relative URLs resolve against it."""
+    yield from _page_in(desktop_context)
+
+
+@pytest.fixture
+def mobile_page(mobile_context: BrowserContext) -> Iterator[Page]:
+    """A phone-sized page (390×844) on the public sample site."""
+    yield from _page_in(mobile_context)

@@ -45,13 +45,13 @@ def profile_to_visit(site: Site) -> Exemplar:
     candidates = [e for e in published(site.exemplars)
                   if e.portrait and e.photos and any(s in public for s in e.related) and markdown_headings(e.body)]
     assert candidates, "the sample has no published exemplar with portrait, photos, related people and headings"
-    return sorted(candidates, key=lambda e: (-len(e.photos), e.slug))[0]
+    return min(candidates, key=lambda e: (-len(e.photos), e.slug))
 
 
 def activity_to_visit(site: Site) -> Activity:
     candidates = [a for a in published(site.activities) if a.cover and a.location]
     assert candidates, "the sample has no published activity with a cover and a location"
-    return sorted(candidates, key=lambda a: a.id)[0]
+    return min(candidates, key=lambda a: a.id)
 
 
 def field_to_filter(site: Site, preferred: str = "医疗卫生") -> str:

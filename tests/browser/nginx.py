@@ -82,7 +82,7 @@ def _quoted(path: Path) -> str:
 
 def _compiled_without(binary: str) -> set[str]:
     """Modules left out of this nginx build (nginx-light leaves out several)."""
-    configure = subprocess.run([binary, "-V"], capture_output=True, text=True).stderr
+    configure = subprocess.run([binary, "-V"], capture_output=True, text=True, check=False).stderr
     return set(re.findall(r"--without-http_(\w+?)_module", configure))
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from exemplar.model import Site
+from playwright.sync_api import Page, expect
 
 from .expected import activity_to_visit, cn_date, published
 from .helpers import assert_image_loaded

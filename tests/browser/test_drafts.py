@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from exemplar.model import Exemplar, Site
+from playwright.sync_api import expect
 
 from .conftest import Served, Visitor
 from .expected import unpublished

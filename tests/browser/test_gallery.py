@@ -8,9 +8,8 @@ from collections.abc import Callable
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from exemplar.model import Site
+from playwright.sync_api import Page, expect
 
 from .conftest import Served, Visitor
 from .expected import field_to_filter, published

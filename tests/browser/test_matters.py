@@ -6,9 +6,8 @@ import re
 from collections import Counter
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from exemplar.model import Site
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from exemplar.model import Site
+from playwright.sync_api import Page, expect
 
 from .conftest import MOBILE
 from .expected import profile_to_visit

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from exemplar.model import Site
 
 from .conftest import Served, Visitor
@@ -35,30 +34,40 @@ EXTERNAL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".xml"}
 
 
-def external_resources(path: Path, text: str) -> list[str]:
+def external_resources(path: Path, text: str, own_host: str | None = None) -> list[str]:
+    """Resources the file would load from another host (own_host, the site's own, is allowed)."""
+
+    def foreign(candidate: str) -> bool:
+        url = (candidate.split() or [""])[0]  # a srcset entry is "URL 2x"
+        if not EXTERNAL.match(url):
+            return False
+        return urlsplit(f"http:{url}" if url.startswith("//") else url).hostname != own_host
+
     found = []
     for tag in RESOURCE_TAG.finditer(text):
         for _, value in ATTRIBUTE.findall(tag.group(0)):
-            found += [f"{path}: {tag.group(0)[:160]}" for url in value.strip("\"'").split(",")
-                      if EXTERNAL.match(url)]
+            found += [f"{path}: {tag.group(0)[:160]}" for url in value.strip("\"'").split(",") if foreign(url)]
     for tag in LINK_TAG.finditer(text):
         rel = REL.search(tag.group(0))
         rels = set(rel.group(1).strip("\"'").lower().split()) if rel else set()
         if rels & LOADING_RELS:
             found += [f"{path}: {tag.group(0)[:160]}" for name, value in ATTRIBUTE.findall(tag.group(0))
-                      if name.lower() == "href" and EXTERNAL.match(value.strip("\"'"))]
+                      if name.lower() == "href" and foreign(value.strip("\"'"))]
     if path.suffix == ".css" or "<style" in text:
-        found += [f"{path}: url {url}" for url in CSS_URL.findall(text)]
+        found += [f"{path}: url {url}" for url in CSS_URL.findall(text) if foreign(url)]
     return found
 
 
-def test_built_files_load_nothing_from_other_hosts(built_site: Path) -> None:
+def test_built_files_load_nothing_from_other_hosts(built_site: Path, sample: Site) -> None:
+    # Absolute URLs to the site's own address (media-kit copies meant for pasting
+    # elsewhere) are not foreign; anything else is.
+    own_host = urlsplit(sample.campaign.media.site_url).hostname
     problems = []
     files = [p for p in built_site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file()]
     assert any(p.suffix == ".html" for p in files)
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
-        problems += external_resources(path.relative_to(built_site), text)
+        problems += external_resources(path.relative_to(built_site), text, own_host)
     assert not problems, "resources loaded from other hosts:\n" + "\n".join(problems)
 
 
@@ -71,6 +80,13 @@ def test_the_check_itself_finds_foreign_resources() -> None:
     assert external_resources(Path("x.css"), '@font-face { src: url("https://fonts.gstatic.com/x.woff2") }')
     assert not external_resources(page, '<a href="https://beian.miit.gov.cn/">冀ICP备</a>')
     assert not external_resources(page, '<link rel="canonical" href="https://kx.example.cn/">')
+    assert not external_resources(page, '<img src="https://kx.example.cn/a.jpg">', own_host="kx.example.cn")
+    assert external_resources(page, '<img src="https://kx.example.cn.evil.com/a.jpg">', own_host="kx.example.cn")
+
+
+def known_bug(url: str, sample: Site) -> bool:
+    """The one foreign request pinned by the xfail test below; everything else still fails the test above it."""
+    return url == urljoin(sample.campaign.media.site_url, "sitemap.xml")
 
 
 def test_pages_request_only_this_site(site: Served, new_visitor: Callable[..., Visitor], sample: Site) -> None:
@@ -78,18 +94,45 @@ def test_pages_request_only_this_site(site: Served, new_visitor: Callable[..., V
     page = visitor.page
     pages = ["/", "/stories/", f"/stories/{profile_to_visit(sample).slug}/", "/activities/",
              f"/activities/{activity_to_visit(sample).id}/", "/matters/", "/summary/"]
+    foreign: dict[str, set[str]] = {}  # URL -> the pages that asked for it
+
+    def note_foreign(where: str, since: int) -> None:
+        for url in visitor.requests[since:]:
+            if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname != "127.0.0.1" \
+                    and not known_bug(url, sample):
+                foreign.setdefault(url, set()).add(where)
+
     for path in pages:
-        page.goto(path, wait_until="load")
-        page.mouse.wheel(0, 20_000)  # bring lazy images into view
-        page.wait_for_load_state("networkidle")
-    search = page.locator("input.md-search__input")
+        seen = len(visitor.requests)
+        page.goto(path)
+        # Fetch every image the page references, lazy or hidden (print-only) ones too.
+        page.evaluate("for (const img of document.images) img.loading = 'eager'")
+        page.wait_for_function("Array.from(document.images).every(img => img.complete)")
+        note_foreign(path, seen)
+    seen = len(visitor.requests)
+    search = page.get_by_role("textbox", name="搜索")
     search.fill(sample.campaign.vocabularies.fields[0])
     search.press("End")
     page.locator(".md-search-result__item").first.wait_for()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle")  # anything loaded late is still recorded
+    note_foreign("search (and late requests)", seen)
 
-    hosts = {urlsplit(url).netloc for url in visitor.requests if not url.startswith(("data:", "blob:"))}
-    foreign = sorted(url for url in visitor.requests
-                     if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname != "127.0.0.1")
     assert len(visitor.requests) > len(pages), "no requests recorded"
-    assert not foreign, f"requests to other hosts ({sorted(hosts)}):\n" + "\n".join(foreign)
+    assert not foreign, "requests to other hosts than the site's:\n" + "\n".join(
+        f"{url}  (from {', '.join(sorted(where))})" for url, where in sorted(foreign.items()))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "product bug: every page asks the production host for https://kx.example.cn/sitemap.xml. The pages link their "
+    "feeds as <link rel=alternate href=https://kx.example.cn/feed.xml> (absolute), and Material's bundle fetches "
+    "sitemap.xml relative to every link[rel=alternate] it finds (its language-alternates code). A preview or a "
+    "mirror pings the live site on each page view (and CORS blocks the answer). Give the feed links a relative "
+    "href (or keep them out of link[rel=alternate])"))
+def test_pages_do_not_call_the_production_host(site: Served, new_visitor: Callable[..., Visitor],
+                                               sample: Site) -> None:
+    visitor = new_visitor(site)
+    visitor.page.goto("/")
+    visitor.page.wait_for_load_state("networkidle")
+    production = urlsplit(sample.campaign.media.site_url).hostname
+    called = [url for url in visitor.requests if urlsplit(url).hostname == production]
+    assert not called, called

@@ -5,9 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from exemplar.model import Site
+from playwright.sync_api import Page, expect
 
 from .conftest import Served
 from .expected import published

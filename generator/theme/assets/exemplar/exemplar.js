@@ -25,6 +25,41 @@
     header.insertBefore(button, search || null);
   }
 
+  /* 复制到公众号: put the page's WeChat copy on the clipboard as rich text (plain text as fallback). */
+  Array.prototype.forEach.call(document.querySelectorAll(".ex-copy-wechat"), function (copyButton) {
+    var status = copyButton.closest(".ex-share").querySelector(".ex-share__status");
+    function say(text) { if (status) status.textContent = text; }
+    copyButton.addEventListener("click", function () {
+      fetch(copyButton.getAttribute("data-src")).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      }).then(function (source) {
+        var doc = new DOMParser().parseFromString(source, "text/html");
+        var html = doc.body.innerHTML, text = doc.body.innerText || doc.body.textContent || "";
+        if (navigator.clipboard && window.ClipboardItem) {
+          return navigator.clipboard.write([new ClipboardItem({
+            "text/html": new Blob([html], { type: "text/html" }),
+            "text/plain": new Blob([text], { type: "text/plain" })
+          })]);
+        }
+        var holder = document.createElement("div");  // older browsers: copy a selection
+        holder.contentEditable = "true";
+        holder.style.position = "fixed"; holder.style.left = "-9999px";
+        holder.innerHTML = html;
+        document.body.appendChild(holder);
+        var range = document.createRange(); range.selectNodeContents(holder);
+        var selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
+        var ok = document.execCommand("copy");
+        selection.removeAllRanges(); holder.remove();
+        if (!ok) throw new Error("execCommand");
+      }).then(function () {
+        say("已复制。打开公众号后台的图文编辑器，直接粘贴即可，样式和图片都会保留。");
+      }).catch(function () {
+        say("复制失败：请点“预览公众号版”，在打开的页面中全选并复制。");
+      });
+    });
+  });
+
   /* Gallery filters: narrow the cards in place; the links still lead to listing pages without JS. */
   var filters = document.querySelector(".ex-filters");
   if (!filters) return;
