@@ -283,9 +283,12 @@ class _Builder:
                  *map(self.free_page, self.publish.pages)]
         return [page if page.head else dataclasses.replace(page, head=self.generic_head(page)) for page in pages]
 
-    def head_html(self, info: ShareInfo) -> str:
+    def head_html(self, info: ShareInfo, path: str) -> str:
+        # Feed links are relative: mkdocs-material fetches sitemap.xml next to every
+        # <link rel="alternate">, and an absolute one would call the production host.
+        prefix = relative_root(path)
         return self.env.get_template("_head.html").render(
-            s=info, feed_rss=self.absolute("feed.xml"), feed_json=self.absolute("feed.json"))
+            s=info, feed_rss=f"{prefix}feed.xml", feed_json=f"{prefix}feed.json")
 
     def generic_head(self, page: StagedPage) -> str:
         campaign = self.publish.campaign
@@ -298,14 +301,14 @@ class _Builder:
                             publisher=campaign.organizer)
         return self.head_html(ShareInfo(page.title if page.kind != "home" else campaign.name, description, url,
                                         None, "", "website" if page.kind == "home" else "article",
-                                        campaign.short_name, json_for_script(ld)))
+                                        campaign.short_name, json_for_script(ld)), page.path)
 
     def entry_head(self, entry: Exemplar | Activity, path: str, title: str, ld: dict, image_alt: str) -> str:
         folder = page_dir(path)
         image = self.absolute(folder + "card.png") if folder in self.kits else None
         return self.head_html(ShareInfo(title, entry.summary, self.absolute(folder), image, image_alt,
                                         "profile" if isinstance(entry, Exemplar) else "article",
-                                        self.publish.campaign.short_name, json_for_script(ld)))
+                                        self.publish.campaign.short_name, json_for_script(ld)), path)
 
     def home(self) -> StagedPage:
         path = "index.md"

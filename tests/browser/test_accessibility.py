@@ -25,14 +25,10 @@ PAGES = {
     "404": "/no-such-page/",
 }
 
-# Product bugs this suite found, each pinned by its own strict xfail test below.
-# The per-page scans leave out exactly these nodes, so they still catch anything
-# new on the same pages; when a fix lands, the xfail test passes (and fails as
-# XPASS): delete it and its entry here.
-KNOWN_BUGS = {
-    "link-in-text-block": ".ex-footer a, .ex-share__links span a",
-    "color-contrast": ".ex-keydate-nav .ex-chip__count",
-}
+# Nodes to leave out of the per-page scans, for bugs pinned by their own test.
+# Empty: the bugs this suite found (footer and share links, key-date counts) are
+# fixed; the tests below keep them fixed.
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def violations_report(violations: list[dict]) -> str:
@@ -79,30 +75,18 @@ def test_no_serious_axe_violations(page: Page, sample: Site, kind: str) -> None:
     assert not blocking, f"{kind} ({path}):\n{violations_report(blocking)}"
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: footer links (.ex-footer a, e.g. the mailto link) differ from "
-                   "the footer text only by colour (#cfe0f7 on #e9eef5 text); axe link-in-text-block (serious). "
-                   "Fix in generator/theme/assets/exemplar/exemplar.css, e.g. .ex-footer a { text-decoration: "
-                   "underline; }")
 def test_footer_links_are_distinguishable_without_colour(page: Page, sample: Site) -> None:
     visit(page, sample, "home")
     blocking = blocking_violations(page, context=".ex-footer", rules=["link-in-text-block"], ignore_known=False)
     assert not blocking, violations_report(blocking)
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: in the profile's 转载与分享 section the secondary links "
-                   "inside the description spans (e.g. the PNG link after 二维码（SVG）, a[href$=qr.png]) differ from "
-                   "the text around them only by colour; axe link-in-text-block (serious). Underline them in "
-                   "exemplar.css (.ex-share__links span a)")
 def test_share_section_links_are_distinguishable_without_colour(page: Page, sample: Site) -> None:
     visit(page, sample, "profile")
     blocking = blocking_violations(page, context=".ex-share", rules=["link-in-text-block"], ignore_known=False)
     assert not blocking, violations_report(blocking)
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: the activity counts in the timeline's key-date navigation "
-                   "(.ex-keydate-nav .ex-chip__count, muted colour at opacity .8 on the soft background) fail "
-                   "axe color-contrast (serious). Fix in exemplar.css, e.g. opacity: 1 for .ex-keydate-nav "
-                   ".ex-chip__count")
 def test_key_date_counts_have_enough_contrast(page: Page, sample: Site) -> None:
     visit(page, sample, "timeline")
     blocking = blocking_violations(page, context=".ex-keydate-nav", rules=["color-contrast"], ignore_known=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from exemplar.model import Site
@@ -84,11 +84,6 @@ def test_the_check_itself_finds_foreign_resources() -> None:
     assert external_resources(page, '<img src="https://kx.example.cn.evil.com/a.jpg">', own_host="kx.example.cn")
 
 
-def known_bug(url: str, sample: Site) -> bool:
-    """The one foreign request pinned by the xfail test below; everything else still fails the test above it."""
-    return url == urljoin(sample.campaign.media.site_url, "sitemap.xml")
-
-
 def test_pages_request_only_this_site(site: Served, new_visitor: Callable[..., Visitor], sample: Site) -> None:
     visitor = new_visitor(site)
     page = visitor.page
@@ -98,8 +93,7 @@ def test_pages_request_only_this_site(site: Served, new_visitor: Callable[..., V
 
     def note_foreign(where: str, since: int) -> None:
         for url in visitor.requests[since:]:
-            if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname != "127.0.0.1" \
-                    and not known_bug(url, sample):
+            if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname != "127.0.0.1":
                 foreign.setdefault(url, set()).add(where)
 
     for path in pages:
@@ -122,12 +116,6 @@ def test_pages_request_only_this_site(site: Served, new_visitor: Callable[..., V
         f"{url}  (from {', '.join(sorted(where))})" for url, where in sorted(foreign.items()))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product bug: every page asks the production host for https://kx.example.cn/sitemap.xml. The pages link their "
-    "feeds as <link rel=alternate href=https://kx.example.cn/feed.xml> (absolute), and Material's bundle fetches "
-    "sitemap.xml relative to every link[rel=alternate] it finds (its language-alternates code). A preview or a "
-    "mirror pings the live site on each page view (and CORS blocks the answer). Give the feed links a relative "
-    "href (or keep them out of link[rel=alternate])"))
 def test_pages_do_not_call_the_production_host(site: Served, new_visitor: Callable[..., Visitor],
                                                sample: Site) -> None:
     visitor = new_visitor(site)
