@@ -7,6 +7,9 @@ Now measured:
   check  - `exemplar check` on N synthetic stories, against the floor of
            reading the same files with PyYAML's C loader and opening every
            image header with Pillow (what any checker must at least do).
+  build  - `exemplar build` of the sample campaign: cold (empty image and
+           media caches), warm (nothing changed), and after editing one story;
+           warm and one-edit reported as ratios of cold.
 """
 
 from __future__ import annotations
@@ -56,22 +59,55 @@ def bench_check(n: int, work: Path, repeat: int) -> dict:
             "ratio": statistics.median(ours) / statistics.median(floor)}
 
 
+def bench_build(work: Path, repeat: int) -> dict:
+    import shutil
+
+    repo = HERE.parent
+    root = work / "sample"
+    cold, warm, edited = [], [], []
+    for _ in range(repeat):
+        if root.exists():
+            shutil.rmtree(root)
+        shutil.copytree(repo, root, ignore=shutil.ignore_patterns(".git", ".venv", ".cache", "site", "bench", "tests",
+                                                                  "docs", "__pycache__"))
+        command = [sys.executable, "-m", "exemplar", "build", str(root)]
+        cold.append(timed(command))
+        warm.append(timed(command))
+        story = next((root / "stories").glob("*/index.md"))
+        story.write_text(story.read_text(encoding="utf-8") + "\n\n本文于年底补充了一段新的内容。\n", encoding="utf-8")
+        edited.append(timed(command))
+    result = {"cold_s": statistics.median(cold), "warm_s": statistics.median(warm),
+              "one_story_s": statistics.median(edited)}
+    result["warm_ratio"] = result["warm_s"] / result["cold_s"]
+    result["one_story_ratio"] = result["one_story_s"] / result["cold_s"]
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--work", default=str(HERE / "work"))
+    parser.add_argument("--only", choices=("check", "build"), help="run one benchmark")
     args = parser.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    rows = [bench_check(int(n), work, args.repeat) for n in args.sizes.split(",")]
-    print("| stories | exemplar check (median) | floor: parse YAML + open images | ratio |")
-    print("| ---: | ---: | ---: | ---: |")
-    for row in rows:
-        print(f"| {row['n']:,} | {row['check_s']:.2f} s | {row['floor_s']:.2f} s | {row['ratio']:.2f}× |")
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    (results / "check.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    if args.only in (None, "check"):
+        rows = [bench_check(int(n), work, args.repeat) for n in args.sizes.split(",")]
+        print("| stories | exemplar check (median) | floor: parse YAML + open images | ratio |")
+        print("| ---: | ---: | ---: | ---: |")
+        for row in rows:
+            print(f"| {row['n']:,} | {row['check_s']:.2f} s | {row['floor_s']:.2f} s | {row['ratio']:.2f}× |")
+        (results / "check.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    if args.only in (None, "build"):
+        row = bench_build(work, max(1, args.repeat // 2))
+        print("| sample build | cold | warm (nothing changed) | one story edited |")
+        print("| --- | ---: | ---: | ---: |")
+        print(f"| median | {row['cold_s']:.1f} s | {row['warm_s']:.1f} s ({row['warm_ratio']:.2f}× cold) "
+              f"| {row['one_story_s']:.1f} s ({row['one_story_ratio']:.2f}× cold) |")
+        (results / "build.json").write_text(json.dumps(row, indent=2), encoding="utf-8")
     return 0
 
 

@@ -243,3 +243,14 @@ def test_a_second_build_regenerates_no_media(built):
     assert result.returncode == 0, result.stderr
     after = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_qr_codes_decode_to_the_canonical_url(built):
+    from pyzbar.pyzbar import decode
+
+    _, site, _ = built
+    for folder in ("stories/zhang-san/", "activities/2021-05-30-kejigongzuozhe-ri/"):
+        for name in ("qr.png", "poster.png"):
+            with Image.open(site / folder / name) as image:
+                found = [symbol.data.decode() for symbol in decode(image)]
+            assert found == [f"https://example.cn/{folder}"], (folder, name, found)
