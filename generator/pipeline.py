@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from . import output
 from .images import prefetch
@@ -21,6 +22,9 @@ from .output import Output, SiteDirError
 from .problems import Problem, format_text, has_errors, sort_problems
 from .publish import PublishSet, select
 from .validate import validate, validate_campaign
+
+if TYPE_CHECKING:  # stage pulls in Jinja and image processing; check() needs neither
+    from .stage import Staged
 
 __all__ = ["BuildFailed", "CheckResult", "Compiled", "SiteDirError", "build", "check", "compile_site",
            "finish_output", "prepare_output"]
@@ -68,7 +72,7 @@ def campaign_of(root: Path) -> Campaign | None:
 class Compiled:
     check: CheckResult
     publish_set: PublishSet
-    staged: "Staged"  # noqa: F821 - imported lazily below
+    staged: Staged
 
     @property
     def warnings(self) -> str:

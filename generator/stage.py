@@ -28,12 +28,12 @@ from markupsafe import Markup
 
 from . import charts
 from .images import ProcessedImage, image_cache_dir, process_images
-from .markup import Rendered, TocEntry, render_markdown
+from .markup import ImageHTML, ImageSource, Rendered, TocEntry, render_markdown
 from .media import MediaCampaign, MediaItem, MediaPhoto
 from .media.feeds import render_json_feed, render_rss
 from .media.kit import generate_kits, media_cache_dir
 from .media.share import ShareInfo, article_ld, event_ld, json_for_script, person_ld, website_ld
-from .model import Activity, Campaign, Exemplar, Image, Matter, Page, Photo
+from .model import Activity, Campaign, Exemplar, Matter, Page, Photo
 from .publish import PublishSet, is_unpublished
 from .reading import name_reading
 
@@ -223,7 +223,6 @@ class _Builder:
     root: Path
     assets: Assets
     env: jinja2.Environment
-    rendered: dict[PurePosixPath, Rendered] = field(default_factory=dict)
     kits: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)  # page folder -> media kit files
     items: list[MediaItem] = field(default_factory=list)
 
@@ -234,20 +233,28 @@ class _Builder:
             root=relative_root(path), campaign=self.publish.campaign, preview=self.publish.preview,
             kit=page_dir(path) in self.kits, **values)
 
-    def body(self, entry: Exemplar | Activity | Page, path: str) -> Rendered:
-        prefix = relative_root(path)
+    def image_resolver(self, entry: Exemplar | Activity, prefix: str, *, responsive: bool) -> Callable:
+        """For the Markdown renderer: an image named in a story body -> its processed variants."""
         bundle = entry.source.parent
+        sizes = "(max-width: 760px) 100vw, 720px"
 
-        def image_src(name: str) -> dict | None:
+        def image_src(name: str) -> ImageHTML | None:
             file = bundle / name
             if self.root / file not in self.assets.processed:
                 return None
-            picture = self.assets.picture(file, "", prefix, max_width=1440)
-            return {"src": picture.src, "srcset": picture.webp_srcset or picture.srcset,
-                    "sizes": "(max-width: 760px) 100vw, 720px", "width": picture.width, "height": picture.height}
+            picture = self.assets.picture(file, "", prefix, max_width=1440 if responsive else 960)
+            if not responsive:  # the WeChat copy and the press release want one absolute URL
+                return ImageHTML(src=picture.src, width=picture.width, height=picture.height)
+            sources = (ImageSource(srcset=picture.webp_srcset, type="image/webp", sizes=sizes),) \
+                if picture.webp_srcset else ()
+            return ImageHTML(src=picture.src, width=picture.width, height=picture.height, srcset=picture.srcset,
+                             sizes=sizes, sources=sources)
 
-        rendered = render_markdown(entry.body, image_src=image_src if not isinstance(entry, Page) else None)
-        self.rendered[entry.source] = rendered
+        return image_src
+
+    def body(self, entry: Exemplar | Activity | Page, path: str) -> Rendered:
+        resolver = None if isinstance(entry, Page) else self.image_resolver(entry, relative_root(path), responsive=True)
+        rendered = render_markdown(entry.body, image_src=resolver)
         return rendered
 
     def card(self, exemplar: Exemplar, path: str) -> dict:
@@ -520,16 +527,7 @@ class _Builder:
         else:
             page = f"activities/{entry.id}/"
         prefix = self.absolute("")
-        bundle = entry.source.parent
-
-        def image_src(name: str) -> dict | None:
-            file = bundle / name
-            if self.root / file not in self.assets.processed:
-                return None
-            picture = self.assets.picture(file, "", prefix, max_width=960)
-            return {"src": picture.src, "width": picture.width, "height": picture.height}
-
-        rendered = render_markdown(entry.body, image_src=image_src)
+        rendered = render_markdown(entry.body, image_src=self.image_resolver(entry, prefix, responsive=False))
         photos = tuple(MediaPhoto(self.root / p.file, self.assets.picture(p.file, p.caption, prefix, max_width=960).src,
                                   p.caption, p.credit) for p in entry.photos)
         media_campaign = MediaCampaign(

@@ -297,20 +297,18 @@ def _validate_matters(loaded: Loaded, vocabularies: dict, problems: list[Problem
         if not isinstance(node, YMap):
             ctx.report("E203", f"第 {index + 1} 项应当是字段表", node, path, hint="每项以“- id: …”开始，字段缩进对齐")
             continue
-        values, ok = MATTER.convert_fields(node, ctx, path)
+        # Problems are reported here; a matter with any stops the build, so no flag is kept.
+        values, _ = MATTER.convert_fields(node, ctx, path)
         if values.get("status") == "done":
             for needed in ("done", "result"):
                 if needed not in values and node.get(needed) is None:
                     ctx.report("E214", f"status 为 done 的事项必须填写 {needed}", node_at(node, "status"),
                                f"{path}.{needed}", hint=f"添加 {needed}: …（{'完成日期' if needed == 'done' else '办理结果'}）")
-                    ok = False
         elif "done" in values:
-            ctx.report("E214", f"只有 status 为 done 的事项才能写 done 日期", node_at(node, "done"), f"{path}.done",
+            ctx.report("E214", "只有 status 为 done 的事项才能写 done 日期", node_at(node, "done"), f"{path}.done",
                        hint="把 status 改为 done，或删除 done")
-            ok = False
         if "pledged" in values and "due" in values and values["due"] < values["pledged"]:
             ctx.report("E213", "due 早于 pledged", node_at(node, "due"), f"{path}.due")
-            ok = False
         matters.append((values, node))
     # Unique ids. A broken entry stays in the list so that references to it resolve;
     # its own problems already stop the build.

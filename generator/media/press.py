@@ -449,7 +449,6 @@ def render_press_kit(item: MediaItem, *, docx: bytes, text: str, poster_png: byt
     this function strips it again (``strip_metadata``). Names are sorted,
     timestamps fixed (the item's date), Chinese names UTF-8-flagged.
     """
-    campaign = item.campaign
     files: dict[str, bytes] = {"press.docx": docx, "press.txt": text_file(text)}
     if poster_png is not None:
         files["poster.png"] = poster_png
