@@ -112,6 +112,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .media.fonts import FontNotFound
     from .output import SiteDirError
     from .pipeline import BuildFailed, build
     from .render import RenderFailed
@@ -127,8 +128,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(format_summary(failed.result.problems), file=sys.stderr)
         print("内容有错误，没有生成网站；原有网站保持不变。", file=sys.stderr)
         return 1
-    except (SiteDirError, RenderFailed) as error:
+    except (SiteDirError, RenderFailed, FontNotFound) as error:
         print(f"exemplar: {error}", file=sys.stderr)
+        print("没有生成网站；原有网站保持不变。", file=sys.stderr)
         return 1
     if compiled.warnings:
         print(compiled.warnings)
@@ -139,6 +141,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .media.fonts import FontNotFound
     from .output import SiteDirError
     from .pipeline import BuildFailed, build
     from .render import RenderFailed
@@ -161,7 +164,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"{format_summary(failed.result.problems)}改正后会自动重新生成；浏览器里仍是上一次成功生成的网站。",
                   file=sys.stderr, flush=True)
             return False
-        except (SiteDirError, RenderFailed) as error:
+        except (SiteDirError, RenderFailed, FontNotFound) as error:
             print(f"exemplar: {error}", file=sys.stderr, flush=True)
             return False
         if compiled.warnings:

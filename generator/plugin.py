@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from . import render
+from .media.fonts import FontNotFound
 from .pipeline import BuildFailed, Compiled, SiteDirError, compile_site, finish_output, prepare_output
 
 log = logging.getLogger("mkdocs.plugins.exemplar")
@@ -42,7 +43,7 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
             self.output = prepare_output(root, Path(config.site_dir))
         except BuildFailed as failed:
             raise PluginError(f"内容检查未通过，未生成网站：\n{failed.report}") from None
-        except SiteDirError as error:
+        except (SiteDirError, FontNotFound) as error:
             raise PluginError(str(error)) from None
         config.site_dir = str(self.output.temporary)
         self.by_path = {page.path: page for page in self.compiled.staged.pages}

@@ -101,3 +101,11 @@ def test_readme_catalogue_matches_the_code():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- catalogue:start -->\n")[1].split("<!-- catalogue:end -->")[0]
     assert table == catalogue_markdown()
+
+
+def test_build_without_a_cjk_font_fails_cleanly(base_site, run_cli, monkeypatch):
+    monkeypatch.setenv("EXEMPLAR_FONT", str(base_site / "no-such-font.otf"))
+    code, out, err = run_cli("build", base_site)
+    assert code == 1
+    assert "Traceback" not in out + err and "no-such-font.otf" in err
+    assert not (base_site / "site").exists()
