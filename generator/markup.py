@@ -1015,6 +1015,8 @@ _BACKTICKS = re.compile(r"`+")
 def _mask_code(body: str, scan: _Scan) -> str:
     """Blank fenced and indented code blocks and inline code spans."""
     text = _blank(body, [m.span() for m in _FENCE.finditer(body)]) if "```" in body or "~~~" in body else body
+    if "`" not in text and not _INDENTED.search(text):
+        return text  # no code span and no indented block: nothing to mask (most stories; check stays fast)
     ranges: list[tuple[int, int]] = []
     in_list = False
     for start, end in _blocks(text):
@@ -1044,6 +1046,7 @@ def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _LEADING = re.compile(r"[ \t]*")
+_INDENTED = re.compile(r"^(?: {4}|[ ]{0,3}\t)", flags=re.MULTILINE)
 _BLOCK = re.compile(r"(?:^[ \t]*\S[^\n]*(?:\n|$))+", flags=re.MULTILINE)
 
 
