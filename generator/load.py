@@ -86,6 +86,23 @@ def load_campaign(loaded: Loaded) -> DataFile | None:
     return _load_data_file(loaded, CAMPAIGN_FILE, required=True)
 
 
+def document_paths(root: Path) -> list[tuple[PurePosixPath, bool]]:
+    """Every Markdown document (source, is a free page), as load_site finds them."""
+    scratch = Loaded(root=root)  # problems found here are found again, and reported, by load_site
+    return ([(p, False) for p in _bundles(scratch, STORIES_DIR)] + [(p, False) for p in _bundles(scratch, ACTIVITIES_DIR)]
+            + [(p, True) for p in _pages(scratch)])
+
+
+def document_body(root: Path, source: PurePosixPath) -> tuple[str, int] | None:
+    """A document's Markdown body and its first line, without parsing the front matter."""
+    scratch = Loaded(root=root)
+    text = read_text(scratch, source)
+    if text is None:
+        return None
+    split = split_front_matter(text, source)
+    return None if isinstance(split, Problem) else (split[1], split[2])
+
+
 def _bundles(loaded: Loaded, folder: PurePosixPath) -> list[PurePosixPath]:
     directory = loaded.root / folder
     if not directory.is_dir():

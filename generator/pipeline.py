@@ -10,18 +10,20 @@ render with MkDocs into a temporary directory, swap it into place.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import output
 from .images import prefetch
-from .load import Loaded, bundle_images, load_campaign, load_site
+from .load import Loaded, bundle_images, document_body, document_paths, load_campaign, load_site
 from .model import Campaign, Site
 from .output import Output, SiteDirError
 from .problems import Problem, format_text, has_errors, sort_problems
 from .publish import PublishSet, select
-from .validate import validate, validate_campaign
+from .validate import lint_bodies, validate, validate_campaign
 
 if TYPE_CHECKING:  # stage pulls in Jinja and image processing; check() needs neither
     from .stage import Staged
@@ -54,10 +56,36 @@ class BuildFailed(Exception):
 
 
 def check(root: Path, today: dt.date | None = None) -> CheckResult:
-    prefetch(bundle_images(root))  # header checks on the second core while YAML is parsed
+    # On a large campaign the second core checks image headers and lints story
+    # text while this one parses YAML; both are independent of the YAML.
+    prefetch(bundle_images(root))
+    linting = _start_body_lint(root)
     loaded = load_site(root)
-    validated = validate(loaded, today=today)
+    body_problems = linting.result() if linting is not None else None
+    validated = validate(loaded, today=today, body_problems=body_problems)
     return CheckResult(validated.site, sort_problems(validated.problems), loaded.sources)
+
+
+_PARALLEL_LINT_MIN = 200  # documents; below this a second process costs more than it saves
+
+
+def _start_body_lint(root: Path):
+    documents = document_paths(root)
+    if len(documents) < _PARALLEL_LINT_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = executor.submit(_lint_documents, root, documents)
+    executor.shutdown(wait=False)
+    return future
+
+
+def _lint_documents(root: Path, documents: list[tuple[PurePosixPath, bool]]) -> list[Problem]:
+    found = []
+    for source, is_page in documents:
+        body = document_body(root, source)
+        if body is not None:
+            found.append((source, body[0], body[1], is_page))
+    return lint_bodies(root, found)
 
 
 def campaign_of(root: Path) -> Campaign | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import model as m
@@ -184,7 +184,17 @@ class _Entry:
     ok: bool
 
 
-def validate(loaded: Loaded, today: dt.date | None = None) -> Validated:
+def lint_bodies(root: Path, documents: list[tuple[PurePosixPath, str, int, bool]]) -> list[Problem]:
+    """The story-text lint of (source, body, body line, is a free page) documents; pages have no image folder."""
+    problems: list[Problem] = []
+    for source, body, body_line, is_page in documents:
+        problems += lint_markdown(body, body_line, source, None if is_page else root / source.parent)
+    return problems
+
+
+def validate(loaded: Loaded, today: dt.date | None = None,
+             body_problems: list[Problem] | None = None) -> Validated:
+    """``body_problems``: the story-text lint, when it already ran elsewhere (see pipeline.check)."""
     today = today or dt.date.today()
     problems = list(loaded.problems)
 
@@ -193,9 +203,10 @@ def validate(loaded: Loaded, today: dt.date | None = None) -> Validated:
     activities = [_validate_document(loaded, doc, ACTIVITY, vocabularies, problems) for doc in loaded.activities]
     pages = [_validate_document(loaded, doc, PAGE, vocabularies, problems) for doc in loaded.pages]
     matters = _validate_matters(loaded, vocabularies, problems)
-    for doc in (*loaded.stories, *loaded.activities, *loaded.pages):  # pages have no folder for images
-        problems += lint_markdown(doc.body, doc.body_line, doc.source,
-                                  None if doc in loaded.pages else loaded.root / doc.source.parent)
+    if body_problems is None:
+        body_problems = lint_bodies(loaded.root, [(doc.source, doc.body, doc.body_line, doc in loaded.pages)
+                                                  for doc in (*loaded.stories, *loaded.activities, *loaded.pages)])
+    problems += body_problems
 
     for entry in stories:
         _check_story(entry, problems, today)
