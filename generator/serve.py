@@ -23,6 +23,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 WATCHED = ("stories", "content", "overrides", "mkdocs.yml")
 RELOAD_SCRIPT = b"""<script>(function(){var n=%d;function poll(){fetch("/__exemplar__/build?since="+n)
@@ -106,8 +107,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path.startswith("/__exemplar__/build"):
-            since = int(self.path.partition("since=")[2] or 0) if self.path.partition("since=")[2].isdigit() else 0
-            body = b'{"build": %d}' % self.state.wait_newer(since, timeout=25)
+            since = parse_qs(urlsplit(self.path).query).get("since", ["0"])[0]
+            body = b'{"build": %d}' % self.state.wait_newer(int(since) if since.isdigit() else 0, timeout=25)
             self._send(200, "application/json", body)
             return
         path = Path(self.translate_path(self.path))
