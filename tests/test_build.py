@@ -254,3 +254,30 @@ def test_qr_codes_decode_to_the_canonical_url(built):
             with Image.open(site / folder / name) as image:
                 found = [symbol.data.decode() for symbol in decode(image)]
             assert found == [f"https://example.cn/{folder}"], (folder, name, found)
+
+
+def test_front_matter_values_are_escaped_in_every_page(base_site):
+    """A name or headline full of markup prints as text: in cards, profiles, share tags and JSON-LD."""
+    from exemplar.pipeline import check
+    from exemplar.publish import select
+    from exemplar.render import apply_meta
+    from exemplar.stage import stage
+
+    site = check(base_site).site
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    exemplar = dataclasses.replace(site.exemplars[0], name="张" + evil, headline="标题" + evil,
+                                   summary=site.exemplars[0].summary + evil, quote=evil)
+    staged = stage(select(dataclasses.replace(site, exemplars=(exemplar,))), base_site, media=False)
+    for page in staged.pages:
+        for text in (page.html, page.head):
+            assert "<script>alert" not in text and "<img src=x" not in text, page.path
+    profile = next(p for p in staged.pages if p.path == "stories/zhang-san/index.md")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in profile.html
+    assert "\\u003cscript\\u003e" in profile.head  # inside JSON-LD
+
+    class FakePage:
+        meta: dict = {}
+
+    page = FakePage()
+    apply_meta(page, profile)
+    assert "<script>" not in str(page.meta["title"]) and "&lt;script&gt;" in str(page.meta["title"])

@@ -38,6 +38,22 @@ def test_copy_to_wechat_puts_inline_styled_html_on_the_clipboard(site: Served, n
     assert "原文链接" in html and f"/stories/{person.slug}/" in html
     assert person.headline in text  # the plain-text fallback
 
+    # Paste it into a rich-text editor, as an editor does in the 公众号 back office.
+    page.goto("/about/")
+    page.evaluate("""() => {
+        const editor = document.createElement("div");
+        editor.id = "paste-target"; editor.contentEditable = "true";
+        editor.style.cssText = "min-height: 200px; border: 1px solid #999";
+        document.querySelector(".md-content").prepend(editor);
+    }""")
+    editor = page.locator("#paste-target")
+    editor.click()
+    page.keyboard.press("Control+V")
+    expect(editor).to_contain_text(person.headline)
+    pasted = editor.inner_html()
+    assert re.search(r'<(p|section|h2)[^>]+style="[^"]*font-size', pasted), pasted[:500]
+    assert "参考链接" in pasted or "原文链接" in pasted
+
 
 def test_media_kit_files_are_served_with_their_types(page, sample: Site) -> None:
     person = profile_to_visit(sample)
