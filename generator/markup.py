@@ -504,6 +504,19 @@ def _neighbour(texts: list[str | None], index: int, step: int) -> str:
     return ""
 
 
+def images_in(body: str) -> tuple[str, ...]:
+    """The bundle file names a body shows, as ``render_markdown(body).images`` gives them.
+
+    The build needs this list before it can render (images are processed
+    first); the lint's scan answers without rendering whenever it provably saw
+    every image, which is almost every story.
+    """
+    scan = _scan(body)
+    if not scan.exact:
+        return render_markdown(body).images
+    return tuple(link.url for link in scan.links if link.image and is_bundle_name(link.url))
+
+
 def is_bundle_name(src: str) -> bool:
     """A file name relative to the entry's own folder: no scheme, not absolute, no ``..``."""
     if not src or src.startswith(("/", "\\")) or _scheme(src) is not None:

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from . import charts
 from .images import ProcessedImage, image_cache_dir, process_images
-from .markup import ImageHTML, ImageSource, Rendered, TocEntry, render_markdown
+from .markup import ImageHTML, ImageSource, Rendered, TocEntry, images_in, render_markdown
 from .media import MediaCampaign, MediaItem, MediaPhoto
 from .media.feeds import render_json_feed, render_rss
 from .media.kit import generate_kits, media_cache_dir
@@ -200,8 +200,7 @@ def _image_sources(publish_set: PublishSet, root: Path) -> list[Path]:
     files: list[PurePosixPath] = []
     for entry in (*publish_set.exemplars, *publish_set.activities):
         files += _entry_images(entry)
-        rendered = render_markdown(entry.body)
-        files += [entry.source.parent / name for name in rendered.images]
+        files += [entry.source.parent / name for name in images_in(entry.body)]
     return sorted({root / f for f in files})
 
 

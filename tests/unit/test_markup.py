@@ -439,3 +439,26 @@ def test_skipping_the_render_when_the_scan_is_exact_changes_no_problem(tmp_path,
     finally:
         markup.AUDIT_SHORTCUT = True
     assert fast == full
+
+
+@pytest.mark.parametrize("body", [
+    "正文。\n\n![说明](photo.jpg)\n\n再一段。",
+    "![a](a.jpg) 和 ![b](b.png \"标题\")\n\n[链接](https://example.cn) ![远程](https://x.cn/c.jpg)",
+    "`![不是图片](code.jpg)`\n\n    ![缩进代码](indented.jpg)\n\n![真的](real.jpg)",
+    "![ref][p]\n\n[p]: photo.jpg\n",
+    "<p>html</p>\n\n![x](../escape.jpg) ![y](ok.webp)",
+])
+def test_images_in_agrees_with_rendering(body):
+    from exemplar.markup import images_in
+
+    assert images_in(body) == render_markdown(body).images
+
+
+def test_images_in_agrees_with_rendering_on_the_sample():
+    from conftest import REPO
+    from exemplar.markup import images_in
+    from exemplar.pipeline import check
+
+    site = check(REPO).site
+    for entry in (*site.exemplars, *site.activities):
+        assert images_in(entry.body) == render_markdown(entry.body).images, entry.source
