@@ -41,7 +41,7 @@ import os
 import struct
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -75,53 +75,6 @@ class ImageProblem(Exception):
         return (ImageProblem, (self.code, self.message))
 
 
-# Inspections started ahead of time in another process (see ``prefetch``):
-# str(path) -> (size, mtime_ns, future of a chunk's results).
-_prefetched: dict[str, tuple[int, int, Future]] = {}
-_PREFETCH_MIN = 64  # below this, a second process costs more than it saves
-
-
-def prefetch(paths: list[Path]) -> None:
-    """Start inspecting ``paths`` on the second core while the caller parses YAML.
-
-    ``inspect_image`` then picks up the results. This only saves time; when
-    forking is not available, or for few images, it does nothing.
-    """
-    if len(paths) < _PREFETCH_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        return
-    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    chunk: list[tuple[str, int, int]] = []
-    chunks = []
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        chunk.append((str(path), stat.st_size, stat.st_mtime_ns))
-        if len(chunk) == 100:
-            chunks.append(chunk)
-            chunk = []
-    if chunk:
-        chunks.append(chunk)
-    for part in chunks:
-        future = executor.submit(_inspect_many, part)
-        for name, size, mtime_ns in part:
-            _prefetched[name] = (size, mtime_ns, future)
-    executor.shutdown(wait=False)
-
-
-def _inspect_many(part: list[tuple[str, int, int]]) -> dict[str, ImageInfo | tuple[str, str]]:
-    results: dict[str, ImageInfo | tuple[str, str]] = {}
-    for name, size, mtime_ns in part:
-        try:
-            results[name] = _inspect(name, size, mtime_ns)
-        except ImageProblem as problem:
-            results[name] = (problem.code, problem.message)
-        except OSError:
-            pass  # inspected again, and reported, by the caller
-    return results
-
-
 def inspect_image(path: Path) -> ImageInfo:
     """Identify an image and check its structure without decoding its pixels.
 
@@ -132,34 +85,92 @@ def inspect_image(path: Path) -> ImageInfo:
     this cheaper test misses (bit flips inside the compressed data).
     """
     stat = path.stat()
-    ahead = _prefetched.pop(str(path), None)
-    if ahead is not None and ahead[:2] == (stat.st_size, stat.st_mtime_ns):
-        try:
-            result = ahead[2].result().get(str(path))
-        except Exception:  # the helper process died: do the work here
-            result = None
-        if isinstance(result, ImageInfo):
-            return result
-        if result is not None:
-            raise ImageProblem(*result)
     return _inspect(str(path), stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=65536)
 def _inspect(path: str, size: int, mtime_ns: int) -> ImageInfo:
+    data = Path(path).read_bytes()
+    header = _jpeg_header(data)
+    if header is not None and header[0] * header[1] <= MAX_PIXELS:
+        _check_complete(data, "JPEG")
+        return ImageInfo("JPEG", *header)
+    # Anything else, and any JPEG the quick reader is unsure of, goes through Pillow.
     with _image_problems():
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(data)) as image:
             _check_format(image)
             _check_pixels(image)
             width, height = image.size
             has_gps = _has_gps(image)
             format_name = image.format
         if format_name == "PNG":
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 image.verify()  # walks every chunk and its CRC, up to IEND
         else:
-            _check_complete(Path(path).read_bytes(), format_name)
+            _check_complete(data, format_name)
         return ImageInfo(FORMATS[format_name], width, height, has_gps)
+
+
+# Start-of-frame markers carry the image size; C4 (DHT), C8 (JPG), CC (DAC) do not.
+_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_STANDALONE_MARKERS = frozenset([0x01, *range(0xD0, 0xD9)])  # TEM, RSTn, SOI
+
+
+def _jpeg_header(data: bytes) -> tuple[int, int, bool] | None:
+    """(width, height, has GPS) from a JPEG's headers, or None when unsure.
+
+    Pillow's JPEG plugin does the same walk in Python with far more
+    machinery, and ``check`` opens every photo of a campaign; this reads only
+    the segments before the frame header. Whatever it does not understand
+    (None) is left to Pillow, which reports the exact problem.
+    """
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    gps = False
+    index, end = 2, len(data)
+    while index + 4 <= end:
+        if data[index] != 0xFF:
+            return None
+        marker = data[index + 1]
+        if marker == 0xFF:  # fill byte
+            index += 1
+            continue
+        if marker in _STANDALONE_MARKERS:
+            index += 2
+            continue
+        length = int.from_bytes(data[index + 2:index + 4], "big")
+        segment = data[index + 4:index + 2 + length]
+        if length < 2 or len(segment) != length - 2:
+            return None
+        if marker == 0xE1 and segment.startswith(b"Exif\0\0"):
+            gps = gps or _exif_has_gps(segment[6:])
+        elif marker in _SOF_MARKERS:
+            if len(segment) < 5:
+                return None
+            height = int.from_bytes(segment[1:3], "big")
+            width = int.from_bytes(segment[3:5], "big")
+            return (width, height, gps) if width and height else None
+        index += 2 + length
+    return None
+
+
+def _exif_has_gps(tiff: bytes) -> bool:
+    """Whether an EXIF block's first directory points at a non-empty GPS directory."""
+    order = {b"II": "little", b"MM": "big"}.get(tiff[:2])
+    if order is None or len(tiff) < 8:
+        return False
+    number = partial(int.from_bytes, byteorder=order)
+    ifd = number(tiff[4:8])
+    if ifd + 2 > len(tiff):
+        return False
+    for entry in range(number(tiff[ifd:ifd + 2])):
+        at = ifd + 2 + 12 * entry
+        if at + 12 > len(tiff):
+            return False
+        if number(tiff[at:at + 2]) == 0x8825:  # GPSInfo
+            gps_ifd = number(tiff[at + 8:at + 12])
+            return gps_ifd + 2 <= len(tiff) and number(tiff[gps_ifd:gps_ifd + 2]) > 0
+    return False
 
 
 @contextmanager

@@ -1,8 +1,10 @@
 """Discover and read an editor's files.
 
-Input: a site root. Output: a ``Loaded`` value holding, for every content
-file, its located YAML tree (``yamlsafe``) and Markdown body, plus the source
-lines used to print code frames, plus every problem met while reading.
+Input: a site root. Output: a ``Loaded`` value holding the campaign and
+matters files as located YAML trees (``yamlsafe``), the list of Markdown
+documents found (read one at a time by ``read_document``, so that documents
+can be read and checked on both cores), the source lines used to print code
+frames, and every problem met while reading.
 
 Guarantees: files are only read, never written; a file that cannot be decoded
 or parsed becomes a problem at its line, never an exception; stray files in
@@ -41,6 +43,15 @@ class Document:
 
 
 @dataclass(frozen=True)
+class DocumentRef:
+    """A Markdown document found on disk, not yet read."""
+
+    kind: str  # "story" | "activity" | "page"
+    source: PurePosixPath  # relative to the site root
+    name: str  # the bundle folder name, or the page file stem
+
+
+@dataclass(frozen=True)
 class DataFile:
     source: PurePosixPath
     root: YNode | None
@@ -51,9 +62,7 @@ class Loaded:
     root: Path
     campaign: DataFile | None = None
     matters: DataFile | None = None
-    stories: list[Document] = field(default_factory=list)
-    activities: list[Document] = field(default_factory=list)
-    pages: list[Document] = field(default_factory=list)
+    documents: list[DocumentRef] = field(default_factory=list)
     sources: dict[PurePosixPath, list[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -65,9 +74,9 @@ def load_site(root: Path) -> Loaded:
                                        hint=f"确认 {root} 是站点根目录，或运行 exemplar init 新建站点"))
     loaded.campaign = load_campaign(loaded)
     loaded.matters = _load_data_file(loaded, MATTERS_FILE, required=False)
-    loaded.stories = [_load_document(loaded, path, path.parent.name) for path in _bundles(loaded, STORIES_DIR)]
-    loaded.activities = [_load_document(loaded, path, path.parent.name) for path in _bundles(loaded, ACTIVITIES_DIR)]
-    loaded.pages = [_load_document(loaded, path, path.stem) for path in _pages(loaded)]
+    loaded.documents = ([DocumentRef("story", p, p.parent.name) for p in _bundles(loaded, STORIES_DIR)]
+                        + [DocumentRef("activity", p, p.parent.name) for p in _bundles(loaded, ACTIVITIES_DIR)]
+                        + [DocumentRef("page", p, p.stem) for p in _pages(loaded)])
     return loaded
 
 
@@ -84,23 +93,6 @@ def bundle_images(root: Path) -> list[Path]:
 
 def load_campaign(loaded: Loaded) -> DataFile | None:
     return _load_data_file(loaded, CAMPAIGN_FILE, required=True)
-
-
-def document_paths(root: Path) -> list[tuple[PurePosixPath, bool]]:
-    """Every Markdown document (source, is a free page), as load_site finds them."""
-    scratch = Loaded(root=root)  # problems found here are found again, and reported, by load_site
-    return ([(p, False) for p in _bundles(scratch, STORIES_DIR)] + [(p, False) for p in _bundles(scratch, ACTIVITIES_DIR)]
-            + [(p, True) for p in _pages(scratch)])
-
-
-def document_body(root: Path, source: PurePosixPath) -> tuple[str, int] | None:
-    """A document's Markdown body and its first line, without parsing the front matter."""
-    scratch = Loaded(root=root)
-    text = read_text(scratch, source)
-    if text is None:
-        return None
-    split = split_front_matter(text, source)
-    return None if isinstance(split, Problem) else (split[1], split[2])
 
 
 def _bundles(loaded: Loaded, folder: PurePosixPath) -> list[PurePosixPath]:
@@ -210,22 +202,33 @@ def split_front_matter(text: str, source: PurePosixPath) -> tuple[str, str, int]
                    hint="在字段之后、正文之前加一行 ---")
 
 
-def _load_document(loaded: Loaded, source: PurePosixPath, name: str) -> Document:
-    text = read_text(loaded, source)
+def read_document(root: Path, ref: DocumentRef, problems: list[Problem]) -> Document:
+    """Read one document; what is wrong with it goes to ``problems``."""
+    scratch = Loaded(root=root)
+    text = read_text(scratch, ref.source)
+    problems += scratch.problems
+    source, name = ref.source, ref.name
     if text is None:
         return Document(source, name, None, "", 1)
     split = split_front_matter(text, source)
     if isinstance(split, Problem):
-        loaded.problems.append(split)
+        problems.append(split)
         return Document(source, name, None, "", 1)
     front, body, body_line = split
-    root, problems = parse_yaml(front, source, line_offset=1)
-    loaded.problems.extend(problems)
-    if root is not None and not isinstance(root, YMap):
-        loaded.problems.append(Problem("E107", "front matter 必须是“键: 值”形式的字段表", source, 1, 1,
-                                       hint="每行写一个字段，例如 name: 张三"))
-        root = None
-    elif root is None and not problems:
-        loaded.problems.append(Problem("E107", "front matter 是空的", source, 1, 1,
-                                       hint="在两行 --- 之间写字段，例如 name: 张三"))
-    return Document(source, name, root, body, body_line)
+    root_node, yaml_problems = parse_yaml(front, source, line_offset=1)
+    problems += yaml_problems
+    if root_node is not None and not isinstance(root_node, YMap):
+        problems.append(Problem("E107", "front matter 必须是“键: 值”形式的字段表", source, 1, 1,
+                                hint="每行写一个字段，例如 name: 张三"))
+        root_node = None
+    elif root_node is None and not yaml_problems:
+        problems.append(Problem("E107", "front matter 是空的", source, 1, 1,
+                                hint="在两行 --- 之间写字段，例如 name: 张三"))
+    return Document(source, name, root_node, body, body_line)
+
+
+def source_lines(root: Path, source: PurePosixPath) -> list[str] | None:
+    """A file's lines as ``check`` saw them, for code frames; None when unreadable."""
+    scratch = Loaded(root=root)
+    read_text(scratch, source)
+    return scratch.sources.get(source)

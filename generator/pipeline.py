@@ -10,6 +10,7 @@ render with MkDocs into a temporary directory, swap it into place.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -17,13 +18,12 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import output
-from .images import prefetch
-from .load import Loaded, bundle_images, document_body, document_paths, load_campaign, load_site
+from .load import DocumentRef, Loaded, load_campaign, load_site, source_lines
 from .model import Campaign, Site
 from .output import Output, SiteDirError
 from .problems import Problem, format_text, has_errors, sort_problems
 from .publish import PublishSet, select
-from .validate import lint_bodies, validate, validate_campaign
+from .validate import Checked, check_documents, validate, validate_campaign
 
 if TYPE_CHECKING:  # stage pulls in Jinja and image processing; check() needs neither
     from .stage import Staged
@@ -56,36 +56,39 @@ class BuildFailed(Exception):
 
 
 def check(root: Path, today: dt.date | None = None) -> CheckResult:
-    # On a large campaign the second core checks image headers and lints story
-    # text while this one parses YAML; both are independent of the YAML.
-    prefetch(bundle_images(root))
-    linting = _start_body_lint(root)
-    loaded = load_site(root)
-    body_problems = linting.result() if linting is not None else None
-    validated = validate(loaded, today=today, body_problems=body_problems)
-    return CheckResult(validated.site, sort_problems(validated.problems), loaded.sources)
+    # Checking allocates hundreds of thousands of small, acyclic tuples; the
+    # cycle collector would walk them again and again for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        loaded = load_site(root)
+        validated = validate(loaded, today=today, check_all=_check_documents)
+    finally:
+        if collecting:
+            gc.enable()
+    problems = sort_problems(validated.problems)
+    sources = dict(loaded.sources)
+    for file in {p.file for p in problems if p.line is not None} - sources.keys():
+        lines = source_lines(root, file)
+        if lines is not None:
+            sources[file] = lines
+    return CheckResult(validated.site, problems, sources)
 
 
-_PARALLEL_LINT_MIN = 200  # documents; below this a second process costs more than it saves
+_PARALLEL_MIN = 200  # documents; below this a second process costs more than it saves
 
 
-def _start_body_lint(root: Path):
-    documents = document_paths(root)
-    if len(documents) < _PARALLEL_LINT_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    future = executor.submit(_lint_documents, root, documents)
-    executor.shutdown(wait=False)
-    return future
-
-
-def _lint_documents(root: Path, documents: list[tuple[PurePosixPath, bool]]) -> list[Problem]:
-    found = []
-    for source, is_page in documents:
-        body = document_body(root, source)
-        if body is not None:
-            found.append((source, body[0], body[1], is_page))
-    return lint_bodies(root, found)
+def _check_documents(root: Path, refs: list[DocumentRef], vocabularies: dict, today: dt.date) -> list[Checked]:
+    """Check the documents on both cores: each is independent of the others."""
+    if len(refs) < _PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return check_documents(root, refs, vocabularies, today)
+    half = len(refs) // 2
+    # fork: the worker starts with this process's imports and vocabularies, and
+    # only the results (values and positions, not YAML trees) travel back.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as executor:
+        second = executor.submit(check_documents, root, refs[half:], vocabularies, today)
+        first = check_documents(root, refs[:half], vocabularies, today)
+        return first + second.result()
 
 
 def campaign_of(root: Path) -> Campaign | None:

@@ -1,9 +1,12 @@
 """Validate loaded files into the content model.
 
-Input: ``Loaded`` (located YAML trees and bodies). Output: ``Validated``, the
-``Site`` model when there are no errors, and every problem found: schema
-problems per file, then checks across files (unique ids, references,
-vocabularies, image files). Nothing is raised for bad content.
+Input: ``Loaded`` (the campaign and matters as located YAML trees, and the
+documents found). Output: ``Validated``, the ``Site`` model when there are no
+errors, and every problem found. Two steps: ``check_document`` reads, parses,
+converts and lints one document on its own (vocabularies, image files, the
+story text), so documents can be checked on both cores; then the checks across
+files (unique ids, references) run on the results. Nothing is raised for bad
+content.
 """
 
 from __future__ import annotations
@@ -12,18 +15,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from collections.abc import Callable
 from typing import Any
 
 from . import model as m
 from .images import EXTENSIONS
-from .load import Document, Loaded
+from .load import MATTERS_FILE, Document, DocumentRef, Loaded, read_document
 from .markup import lint_markdown
 from .problems import Problem, Severity, did_you_mean, has_errors
 from .schema import (
     F, INVALID, SLUG, Bool, Choice, Context, Date, Int, Kind, ListOf, Record, Slug, Text, Url, Vocab, Year,
     check_bundle_file, node_at, slug_hint,
 )
-from .yamlsafe import YMap, YNode, YScalar, YSeq
+from .yamlsafe import Pos, YMap, YNode, YScalar, YSeq
 
 ACTIVITY_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 VIDEO_EXTENSIONS = (".mp4", ".webm")
@@ -175,6 +179,10 @@ CAMPAIGN = Record({
 
 # ---------------------------------------------------------------- validation
 
+SCHEMAS = {"story": STORY, "activity": ACTIVITY, "page": PAGE}
+REFERENCE_FIELDS = ("related", "exemplars", "matters", "key_date")
+
+
 @dataclass
 class _Entry:
     """A document's converted fields, kept with its nodes for later positions."""
@@ -184,39 +192,80 @@ class _Entry:
     ok: bool
 
 
-def lint_bodies(root: Path, documents: list[tuple[PurePosixPath, str, int, bool]]) -> list[Problem]:
-    """The story-text lint of (source, body, body line, is a free page) documents; pages have no image folder."""
+@dataclass
+class Checked:
+    """One document after every check that needs only the document itself.
+
+    This is what a worker process hands back (see ``pipeline.check``), so it
+    carries values and the positions the checks across files need, not YAML
+    trees, which cost more to pickle than to parse again.
+    """
+
+    kind: str  # "story" | "activity" | "page"
+    source: PurePosixPath
+    name: str
+    body: str
+    body_line: int
+    values: dict[str, Any]
+    ok: bool
+    problems: list[Problem]
+    references: dict[str, tuple[Pos | None, ...]]  # REFERENCE_FIELDS -> position of each value
+
+
+def check_document(root: Path, ref: DocumentRef, vocabularies: dict, today: dt.date) -> Checked:
+    """Read, parse, convert and lint one document."""
     problems: list[Problem] = []
-    for source, body, body_line, is_page in documents:
-        problems += lint_markdown(body, body_line, source, None if is_page else root / source.parent)
-    return problems
+    doc = read_document(root, ref, problems)
+    problems += lint_markdown(doc.body, doc.body_line, doc.source,
+                              None if ref.kind == "page" else root / doc.source.parent)
+    entry = _Entry(doc, {}, False)
+    if doc.meta is not None:
+        ctx = Context(doc.source, problems, vocabularies, root, doc.source.parent)
+        entry.values, entry.ok = SCHEMAS[ref.kind].convert_fields(doc.meta, ctx, "")
+    if ref.kind == "story":
+        _check_story(entry, problems, today)
+    elif ref.kind == "activity":
+        _check_activity(entry, problems, today)
+    elif not SLUG.match(doc.name):
+        problems.append(Problem("E208", f"页面文件名“{doc.name}.md”不是有效的名称", doc.source, 1, 1,
+                                hint=slug_hint(doc.name)))
+        entry.ok = False
+    return Checked(ref.kind, doc.source, doc.name, doc.body, doc.body_line, entry.values, entry.ok, problems,
+                   _reference_positions(doc.meta, entry.values))
+
+
+def check_documents(root: Path, refs: list[DocumentRef], vocabularies: dict, today: dt.date) -> list[Checked]:
+    return [check_document(root, ref, vocabularies, today) for ref in refs]
+
+
+def _reference_positions(meta: YMap | None, values: dict[str, Any]) -> dict[str, tuple[Pos | None, ...]]:
+    positions = {}
+    for name in REFERENCE_FIELDS:
+        value = values.get(name)
+        if isinstance(value, str):
+            nodes = [node_at(meta, name)]
+        elif value:
+            nodes = [node_at(meta, name, index) for index in range(len(value))]
+        else:
+            continue
+        positions[name] = tuple(node.pos if node is not None else None for node in nodes)
+    return positions
 
 
 def validate(loaded: Loaded, today: dt.date | None = None,
-             body_problems: list[Problem] | None = None) -> Validated:
-    """``body_problems``: the story-text lint, when it already ran elsewhere (see pipeline.check)."""
+             check_all: Callable[..., list[Checked]] = check_documents) -> Validated:
+    """``check_all`` runs ``check_document`` over the documents (pipeline.check spreads it over both cores)."""
     today = today or dt.date.today()
     problems = list(loaded.problems)
 
     campaign, vocabularies = validate_campaign(loaded, problems)
-    stories = [_validate_document(loaded, doc, STORY, vocabularies, problems) for doc in loaded.stories]
-    activities = [_validate_document(loaded, doc, ACTIVITY, vocabularies, problems) for doc in loaded.activities]
-    pages = [_validate_document(loaded, doc, PAGE, vocabularies, problems) for doc in loaded.pages]
+    documents = check_all(loaded.root, loaded.documents, vocabularies, today)
+    for document in documents:
+        problems += document.problems
     matters = _validate_matters(loaded, vocabularies, problems)
-    if body_problems is None:
-        body_problems = lint_bodies(loaded.root, [(doc.source, doc.body, doc.body_line, doc in loaded.pages)
-                                                  for doc in (*loaded.stories, *loaded.activities, *loaded.pages)])
-    problems += body_problems
-
-    for entry in stories:
-        _check_story(entry, problems, today)
-    for entry in activities:
-        _check_activity(entry, problems, today)
-    for entry in pages:
-        if not SLUG.match(entry.doc.name):
-            problems.append(Problem("E208", f"页面文件名“{entry.doc.name}.md”不是有效的名称", entry.doc.source, 1, 1,
-                                    hint=slug_hint(entry.doc.name)))
-            entry.ok = False
+    stories = [d for d in documents if d.kind == "story"]
+    activities = [d for d in documents if d.kind == "activity"]
+    pages = [d for d in documents if d.kind == "page"]
     _check_references(campaign, stories, activities, matters, problems)
 
     if has_errors(problems) or campaign is None:
@@ -224,11 +273,11 @@ def validate(loaded: Loaded, today: dt.date | None = None,
     site = m.Site(
         root=loaded.root,
         campaign=campaign,
-        exemplars=tuple(_build(m.Exemplar, e, slug=e.doc.name) for e in stories),
-        activities=tuple(sorted((_build(m.Activity, e, id=e.doc.name) for e in activities),
+        exemplars=tuple(_build(m.Exemplar, d, slug=d.name) for d in stories),
+        activities=tuple(sorted((_build(m.Activity, d, id=d.name) for d in activities),
                                 key=lambda a: (a.date, a.id))),
         matters=tuple(m.Matter(**values) for values, _ in matters),
-        pages=tuple(sorted((_build(m.Page, e, slug=e.doc.name) for e in pages), key=lambda p: (p.order, p.slug))),
+        pages=tuple(sorted((_build(m.Page, d, slug=d.name) for d in pages), key=lambda p: (p.order, p.slug))),
     )
     return Validated(site, problems)
 
@@ -279,17 +328,6 @@ def validate_campaign(loaded: Loaded, problems: list[Problem]) -> tuple[m.Campai
         site=values.get("site") or m.SiteSettings(),
     )
     return campaign, vocabularies
-
-
-def _validate_document(loaded: Loaded, doc: Document, schema: Record, vocabularies: dict,
-                       problems: list[Problem]) -> _Entry:
-    if doc.meta is None:
-        return _Entry(doc, {}, False)
-    ctx = Context(doc.source, problems, vocabularies)
-    ctx.root = loaded.root
-    ctx.bundle = doc.source.parent
-    values, ok = schema.convert_fields(doc.meta, ctx, "")
-    return _Entry(doc, values, ok)
 
 
 def _validate_matters(loaded: Loaded, vocabularies: dict, problems: list[Problem]) -> list[tuple[dict, YMap]]:
@@ -424,46 +462,51 @@ def _at_line_one(problem: Problem) -> Problem:
     return Problem(problem.code, problem.message, problem.file, 1, 1, problem.field, problem.hint, problem.severity)
 
 
-def _check_references(campaign: m.Campaign | None, stories: list[_Entry], activities: list[_Entry],
+def _check_references(campaign: m.Campaign | None, stories: list[Checked], activities: list[Checked],
                       matters: list[tuple[dict, YMap]], problems: list[Problem]) -> None:
-    story_slugs = {e.doc.name for e in stories}
-    activity_ids = {e.doc.name for e in activities}
+    story_slugs = {d.name for d in stories}
+    activity_ids = {d.name for d in activities}
     matter_ids = {values["id"] for values, _ in matters if "id" in values}
     key_dates = {k.id for k in campaign.key_dates} if campaign else None
 
-    def check(entry_file: PurePosixPath, root: YNode | None, field_name: str, values: tuple[str, ...] | str | None,
-              known: set[str] | None, what: str, self_name: str | None = None) -> bool:
+    def check(file: PurePosixPath, field_name: str, values: tuple[str, ...] | str | None,
+              positions: tuple[Pos | None, ...], known: set[str] | None, what: str,
+              self_name: str | None = None) -> bool:
         if known is None or values is None:
             return True
         ok = True
-        items = (values,) if isinstance(values, str) else values
-        for index, value in enumerate(items):
-            path = field_name if isinstance(values, str) else f"{field_name}[{index}]"
-            node = node_at(root, field_name) if isinstance(values, str) else node_at(root, field_name, index)
-            ctx = Context(entry_file, problems)
+        single = isinstance(values, str)
+        for index, value in enumerate((values,) if single else values):
+            path = field_name if single else f"{field_name}[{index}]"
+            ctx = Context(file, problems)
             if value == self_name:
-                ctx.report("E302", f"{path} 不能引用自己", node, path)
+                ctx.report("E302", f"{path} 不能引用自己", positions[index], path)
                 ok = False
             elif value not in known:
-                ctx.report("E302", f"{path} 引用的{what}“{value}”不存在", node, path,
+                ctx.report("E302", f"{path} 引用的{what}“{value}”不存在", positions[index], path,
                            hint=did_you_mean(value, known) or f"检查拼写，{what}名称见对应目录")
                 ok = False
         return ok
 
-    for entry in stories:
-        entry.ok &= check(entry.doc.source, entry.doc.meta, "related", entry.values.get("related"), story_slugs,
-                          "人物", entry.doc.name)
-    for entry in activities:
-        meta, values, source = entry.doc.meta, entry.values, entry.doc.source
-        entry.ok &= check(source, meta, "exemplars", values.get("exemplars"), story_slugs, "人物")
-        entry.ok &= check(source, meta, "matters", values.get("matters"), matter_ids, "事项")
-        entry.ok &= check(source, meta, "key_date", values.get("key_date"), key_dates, "重要日期")
+    def refs(document: Checked, field_name: str, known: set[str] | None, what: str,
+             self_name: str | None = None) -> bool:
+        return check(document.source, field_name, document.values.get(field_name),
+                     document.references.get(field_name, ()), known, what, self_name)
+
+    for document in stories:
+        document.ok &= refs(document, "related", story_slugs, "人物", document.name)
+    for document in activities:
+        document.ok &= refs(document, "exemplars", story_slugs, "人物")
+        document.ok &= refs(document, "matters", matter_ids, "事项")
+        document.ok &= refs(document, "key_date", key_dates, "重要日期")
     for values, node in matters:
-        check(PurePosixPath("content/matters.yml"), node, "activities", values.get("activities"), activity_ids, "活动")
+        linked = values.get("activities")
+        positions = tuple(getattr(node_at(node, "activities", i), "pos", None) for i in range(len(linked or ())))
+        check(MATTERS_FILE, "activities", linked, positions, activity_ids, "活动")
 
 
-def _build(cls: type, entry: _Entry, **identity: Any) -> Any:
-    values = dict(entry.values)
+def _build(cls: type, document: Checked, **identity: Any) -> Any:
+    values = dict(document.values)
     publication = m.Publication(**{k: values.pop(k) for k in ("status", "reviewed_by", "published", "updated")
                                    if k in values})
     if cls is m.Page:
@@ -471,5 +514,5 @@ def _build(cls: type, entry: _Entry, **identity: Any) -> Any:
         extra = {}
     else:
         extra = {"publication": publication}
-    return cls(source=entry.doc.source, body=entry.doc.body, body_line=entry.doc.body_line,
+    return cls(source=document.source, body=document.body, body_line=document.body_line,
                **identity, **values, **extra)

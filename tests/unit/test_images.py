@@ -286,3 +286,74 @@ def test_bad_sources_raise_one_error_with_every_problem(tmp_path, name, content,
     assert {path: problem.code for path, problem in caught.value.failures.items()} == {bad: code}
     assert list(caught.value.processed) == [good]
     assert not (tmp_path / "cache" / hashlib.sha256(bad.read_bytes()).hexdigest()).exists()
+
+
+# --------------------------------------------------------------- inspection
+
+def _jpeg_variants():
+    gps = Image.Exif()
+    gps[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (38.0, 52.0, 1.0)}
+    plain = Image.Exif()
+    plain[ExifTags.Base.Make] = "Phone"
+    base = picture((73, 41), seed=3)
+    return {
+        "baseline": (base, {}),
+        "progressive": (base, {"progressive": True}),
+        "grayscale": (base.convert("L"), {}),
+        "cmyk": (base.convert("CMYK"), {}),
+        "gps": (base, {"exif": gps}),
+        "exif-without-gps": (base, {"exif": plain}),
+        "icc-and-comment": (base, {"icc_profile": ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
+                                   "comment": b"x" * 300}),
+    }
+
+
+@pytest.mark.parametrize("name", list(_jpeg_variants()))
+def test_quick_jpeg_reading_agrees_with_pillow(tmp_path, name):
+    image, options = _jpeg_variants()[name]
+    path = write(tmp_path / f"{name}.jpg", image, **options)
+    data = path.read_bytes()
+    with Image.open(path) as reference:
+        expected = (reference.width, reference.height, images._has_gps(reference))
+    assert images._jpeg_header(data) == expected
+    assert inspect_image(path) == images.ImageInfo("JPEG", *expected)
+
+
+def test_big_endian_exif_gps_is_seen(tmp_path):
+    # Cameras from some makers write Motorola byte order; Pillow writes Intel.
+    ifd0 = struct.pack(">HHHII", 1, 0x8825, 4, 1, 26) + b"\0\0\0\0"
+    gps_ifd = struct.pack(">HHHII", 1, 1, 2, 2, 0x4E000000) + b"\0\0\0\0"
+    tiff = b"MM\x00*" + struct.pack(">I", 8) + ifd0 + gps_ifd
+    app1 = b"\xff\xe1" + struct.pack(">H", len(tiff) + 8) + b"Exif\0\0" + tiff
+    clean = io.BytesIO()
+    picture((40, 30)).save(clean, "JPEG")
+    data = clean.getvalue()
+    path = tmp_path / "motorola.jpg"
+    path.write_bytes(data[:2] + app1 + data[2:])
+    assert images._jpeg_header(path.read_bytes()) == (40, 30, True)
+    with Image.open(path) as reference:
+        assert images._has_gps(reference)
+
+
+@pytest.mark.parametrize("damage", ["cut-in-header", "bad-segment-length", "no-frame", "zero-size"])
+def test_jpegs_the_quick_reader_cannot_vouch_for_go_to_pillow(tmp_path, damage):
+    clean = io.BytesIO()
+    picture((40, 30)).save(clean, "JPEG")
+    data = clean.getvalue()
+    sof = data.index(b"\xff\xc0")
+    damaged = {
+        "cut-in-header": data[:sof + 5],
+        "bad-segment-length": data[:4] + b"\x00\x01" + data[6:],
+        "no-frame": data[:2] + b"\xff\xd9",
+        "zero-size": data[:sof + 5] + b"\x00\x00" + data[sof + 7:],
+    }[damage]
+    assert images._jpeg_header(damaged) is None
+    path = tmp_path / "damaged.jpg"
+    path.write_bytes(damaged)
+    try:  # Pillow decides: a clear problem, or the size Pillow reads
+        info = inspect_image(path)
+    except images.ImageProblem as problem:
+        assert problem.code in ("E404", "E406")
+    else:
+        with Image.open(path) as reference:
+            assert (info.width, info.height) == reference.size

@@ -2,7 +2,7 @@
 
 from pathlib import PurePosixPath
 
-from exemplar.load import decode, load_site, split_front_matter
+from exemplar.load import DocumentRef, decode, load_site, read_document, split_front_matter
 
 P = PurePosixPath("stories/a/index.md")
 
@@ -41,6 +41,12 @@ def test_missing_and_unclosed_front_matter_are_line_one():
     assert split_front_matter("---\nname: a\n", P).line == 1
 
 
+def read_story(root, slug):
+    problems = []
+    read_document(root, DocumentRef("story", PurePosixPath(f"stories/{slug}/index.md"), slug), problems)
+    return problems
+
+
 def test_stray_files_and_hidden_folders_are_not_content(make_site):
     root = make_site({
         "stories/notes.txt": "备忘",
@@ -49,7 +55,7 @@ def test_stray_files_and_hidden_folders_are_not_content(make_site):
         "stories/zhang-san/报名表.xlsx": b"PK\x03\x04",
     })
     loaded = load_site(root)
-    assert [d.name for d in loaded.stories] == ["zhang-san"]
+    assert [d.name for d in loaded.documents if d.kind == "story"] == ["zhang-san"]
     assert loaded.problems == []
 
 
@@ -61,10 +67,9 @@ def test_folder_without_index_is_reported(make_site):
 
 def test_huge_file_is_refused_without_reading_it(make_site):
     root = make_site({"stories/li-si/index.md": "---\nname: a\n---\n" + "字" * 400_000})
-    problems = load_site(root).problems
-    assert [p.code for p in problems] == ["E111"]
+    assert [p.code for p in read_story(root, "li-si")] == ["E111"]
 
 
 def test_empty_front_matter_is_an_error(make_site):
     root = make_site({"stories/li-si/index.md": "---\n---\n正文\n"})
-    assert [(p.code, p.line) for p in load_site(root).problems] == [("E107", 1)]
+    assert [(p.code, p.line) for p in read_story(root, "li-si")] == [("E107", 1)]

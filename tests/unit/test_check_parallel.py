@@ -1,0 +1,34 @@
+"""`check` spreads documents over two processes on large campaigns; the report must not change."""
+
+import pytest
+
+from exemplar import pipeline
+
+from conftest import copy_fixture_site
+
+# Sites whose problems come from every kind of check: per-file schema, images,
+# story text, and references across files (which need the other process's results).
+SITES = ["bad-many-problems", "bad-related-missing", "bad-activity-unknown-exemplar", "bad-image-truncated",
+         "bad-md-script", "bad-duplicate-key"]
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_two_processes_report_exactly_what_one_does(tmp_path, monkeypatch, name):
+    root = copy_fixture_site(name, tmp_path / name)
+    serial = pipeline.check(root)
+    monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 1)
+    forked = []
+    real = pipeline.ProcessPoolExecutor
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", lambda *a, **k: forked.append(1) or real(*a, **k))
+    parallel = pipeline.check(root)
+    assert forked, "the second process was not used"
+    assert parallel.report() == serial.report()
+    assert parallel.problems == serial.problems and serial.problems
+
+
+def test_a_valid_campaign_gives_the_same_model_either_way(tmp_path, monkeypatch):
+    root = copy_fixture_site("base", tmp_path / "base")
+    serial = pipeline.check(root)
+    monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 1)
+    parallel = pipeline.check(root)
+    assert serial.site is not None and parallel.site == serial.site
