@@ -16,11 +16,13 @@ import string
 import sys
 import time
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import __version__
 from .pipeline import campaign_of, check
-from .problems import CATALOGUE, catalogue_markdown, format_json, format_summary, format_text
+from .model import REVIEW_STAGES, STAGE_NAMES
+from .signoff import snapshot_path
+from .problems import CATALOGUE, catalogue_markdown, format_github, format_json, format_summary, format_text
 from .schema import SLUG, slug_hint
 
 
@@ -40,7 +42,21 @@ def _parser() -> argparse.ArgumentParser:
 
     check_cmd = commands.add_parser("check", help="检查内容，列出所有问题")
     check_cmd.add_argument("root", nargs="?", default=".", help="站点根目录（默认当前目录）")
-    check_cmd.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
+    check_cmd.add_argument("--format", choices=("text", "json", "github"), default="text",
+                           help="输出格式：text（默认）、json（给工具）、github（GitHub Actions 标注）")
+
+    status_cmd = commands.add_parser("status", help="列出每个条目的状态、缺少的审核和阻止发布的问题")
+    status_cmd.add_argument("root", nargs="?", default=".", help="站点根目录（默认当前目录）")
+
+    sign_cmd = commands.add_parser("sign", help="签发：记录审核环节、审核人和所签内容的指纹")
+    sign_cmd.add_argument("file", help="条目文件，例如 stories/zhang-san/index.md")
+    sign_cmd.add_argument("--stage", required=True, choices=REVIEW_STAGES,
+                          help="审核环节：first 初审，second 复审，final 终审")
+    sign_cmd.add_argument("--by", required=True, help="审核人姓名")
+
+    diff_cmd = commands.add_parser("diff", help="显示签发之后内容的改动")
+    diff_cmd.add_argument("file", help="条目文件，例如 stories/zhang-san/index.md")
+    diff_cmd.add_argument("--stage", default="final", choices=REVIEW_STAGES, help="与哪个环节签发时比较（默认 final）")
 
     init_cmd = commands.add_parser("init", help="新建一个最小的活动站点")
     init_cmd.add_argument("directory", help="新站点的目录")
@@ -101,9 +117,15 @@ def _site_root(value: str) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    result = check(_site_root(args.root))
+    root = _site_root(args.root)
+    result = check(root)
     if args.format == "json":
         print(format_json(result.problems))
+    elif args.format == "github":
+        prefix = os.path.relpath(root)
+        if result.problems:
+            print(format_github(result.problems, "" if prefix == "." else f"{Path(prefix).as_posix()}/"))
+        print(format_summary(result.problems), file=sys.stderr)
     else:
         if result.problems:
             print(format_text(result.problems, result.sources))
@@ -285,5 +307,93 @@ def cmd_new(args: argparse.Namespace) -> int:
     })
 
 
+# ------------------------------------------------------------- review
+
+def _entry_file(value: str) -> tuple[Path, PurePosixPath]:
+    """(site root, the file relative to it) for a document named on the command line."""
+    path = Path(value).resolve()
+    if not path.is_file():
+        raise UsageError(f"文件不存在：{value}")
+    for root in path.parents:
+        if (root / "mkdocs.yml").is_file():
+            source = PurePosixPath(path.relative_to(root).as_posix())
+            if not _is_document(source):
+                raise UsageError(f"{source} 不是人物、活动或页面文件（stories/*/index.md、"
+                                 "content/activities/*/index.md、content/pages/*.md）")
+            return root, source
+    raise UsageError(f"{value} 不在站点目录里（向上找不到 mkdocs.yml）")
+
+
+def _is_document(source: PurePosixPath) -> bool:
+    parts = source.parts
+    return ((len(parts) == 3 and parts[0] == "stories" and parts[2] == "index.md")
+            or (len(parts) == 4 and parts[:2] == ("content", "activities") and parts[3] == "index.md")
+            or (len(parts) == 3 and parts[:2] == ("content", "pages") and source.suffix == ".md"))
+
+
+# Problems a sign-off itself resolves; anything else must be fixed before signing.
+_SIGN_OFF_CODES = {"E701", "E702", "E703"}
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from .signoff import SignOffError, sign
+
+    root, source = _entry_file(args.file)
+    result = check(root)
+    blocking = [p for p in result.problems if p.file == source and p.is_error and p.code not in _SIGN_OFF_CODES
+                and not (p.code == "E211" and p.field == "reviewed_by")]
+    if blocking:
+        print(format_text(blocking, result.sources))
+        print(f"exemplar: {source} 还有 {len(blocking)} 个错误，改正后才能签发；文件没有改动。", file=sys.stderr)
+        return 1
+    rules = result.campaign.rules if result.campaign else None
+    document = next((d for d in result.documents if d.source == source), None)
+    review = document.values.get("review") if document else None
+    if rules is not None and rules.review_stages == 3:
+        order = list(REVIEW_STAGES)
+        earlier = [stage for stage in order[:order.index(args.stage)] if review is None or getattr(review, stage) is None]
+        if earlier:
+            names = "、".join(STAGE_NAMES[stage] for stage in earlier)
+            print(f"exemplar: 本活动实行三审，{STAGE_NAMES[args.stage]}之前还缺{names}；文件没有改动。", file=sys.stderr)
+            return 1
+    try:
+        digest = sign(root, source, args.stage, args.by, dt.date.today())
+    except SignOffError as error:
+        print(f"exemplar: {error}；文件没有改动。", file=sys.stderr)
+        return 1
+    print(f"已记录{STAGE_NAMES[args.stage]}：{args.by.strip()}，{dt.date.today()}，内容指纹 {digest}")
+    print(f"签发时的内容快照：{snapshot_path(source, args.stage)}（请与 {source} 一起提交）")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .signoff import SignOffError, content_of, diff, read_source
+
+    root, source = _entry_file(args.file)
+    try:
+        recorded, lines = diff(root, source, args.stage)
+        current = content_of(root, source, read_source(root, source)[1]).digest
+    except SignOffError as error:
+        print(f"exemplar: {error}", file=sys.stderr)
+        return 2
+    stage = STAGE_NAMES[args.stage]
+    if not lines and recorded == current:
+        print(f"{source}：{stage}签发后没有改动。")
+        return 0
+    for line in lines:
+        print(line)
+    print(f"{source}：{stage}签发后有改动（签发时 {recorded or '未记录指纹'}，现在 {current}）。", file=sys.stderr)
+    return 1
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .status import entry_statuses, format_statuses
+
+    result = check(_site_root(args.root))
+    statuses = entry_statuses(result)
+    print(format_statuses(statuses, result))
+    return 0 if result.ok else 1
+
+
 COMMANDS = {"check": cmd_check, "init": cmd_init, "new": cmd_new, "build": cmd_build, "serve": cmd_serve,
-            "codes": cmd_codes}
+            "codes": cmd_codes, "status": cmd_status, "sign": cmd_sign, "diff": cmd_diff}

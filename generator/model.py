@@ -22,6 +22,7 @@ class Image:
     file: PurePosixPath  # relative to the site root
     alt: str
     credit: str | None = None
+    consent: bool = True  # False: the person shown has not agreed; never published
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class Photo:
     file: PurePosixPath
     caption: str
     credit: str | None = None
+    consent: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,25 @@ class Consent:
     obtained: bool
     date: dt.date | None = None
     note: str | None = None
+    guardian: bool | None = None  # a parent or guardian agreed (required under 14)
+
+
+REVIEW_STAGES = ("first", "second", "final")  # 初审, 复审, 终审
+STAGE_NAMES = {"first": "初审", "second": "复审", "final": "终审"}
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff:
+    by: str
+    date: dt.date
+    hash: str | None = None  # signoff.content_digest of what was approved (exemplar sign)
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    first: SignOff | None = None
+    second: SignOff | None = None
+    final: SignOff | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +84,7 @@ class Publication:
     reviewed_by: str | None = None
     published: dt.date | None = None
     updated: dt.date | None = None
+    review: Review | None = None
 
     @property
     def is_published(self) -> bool:
@@ -203,6 +225,22 @@ class SiteSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    wrong: str
+    right: str
+    level: str = "warning"  # "warning" | "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The campaign's editorial rules (campaign.yml ``rules``)."""
+
+    review_stages: int = 1  # 1: a final sign-off (or v1 reviewed_by); 3: 初审, 复审 and 终审
+    terms: tuple[Term, ...] = ()
+    public_numbers: tuple[str, ...] = ()  # phone numbers that may appear (hotlines)
+
+
+@dataclass(frozen=True, slots=True)
 class Campaign:
     name: str
     organizer: str
@@ -216,6 +254,7 @@ class Campaign:
     description: str | None = None
     notice: str | None = None
     site: SiteSettings = SiteSettings()
+    rules: Rules = Rules()
 
 
 @dataclass(frozen=True)

@@ -120,10 +120,26 @@ CATALOGUE: Mapping[str, CodeInfo] = {
     "E502": CodeInfo("链接地址不允许", "链接和图片只能用有效的 https://、http://、mailto: 网址或站内相对路径；javascript:、data: 等地址和无效的网址发布时会被删除。"),
     "E503": CodeInfo("页面不能插入图片", "content/pages/ 下的页面没有自己的目录存放图片；图片请放在人物或活动条目里。正文里的图片与 front matter 的图片一样检查（E401–E406）。"),
     "E504": CodeInfo("正文过于复杂", "正文嵌套太深、段落太长或符号太多，无法排版；请分段、减少嵌套。"),
+    # E6xx: personal data
+    "E601": CodeInfo("出现居民身份证号", "公开内容（front matter、正文、图片说明、HTML 注释、文件名）里不能出现身份证号。检查时按 GB 11643 校验码识别，全角数字、空格和零宽字符也能识别；消息里的号码已打码。"),
+    "E602": CodeInfo("出现手机号码", "不能公开个人手机号。单位的公开热线可以列入 campaign.yml 的 rules.public_numbers；后面跟着“人次”“元”等单位的数字视为统计数，不算号码。"),
+    "E603": CodeInfo("出现银行卡号", "“卡号”“账号”“银行卡”“开户”旁边出现了通过 Luhn 校验的 16–19 位数字。"),
+    "E604": CodeInfo("未满 14 周岁需要监护人同意", "按出生年份可能未满 14 周岁的人物，发布前必须取得监护人同意（consent.guardian: true）。"),
+    # E7xx: sign-off (三审)
+    "E701": CodeInfo("审核环节不全", "campaign.yml 的 rules.review_stages 为 3 时，发布前必须完成初审、复审、终审（review.first、review.second、review.final）。"),
+    "E702": CodeInfo("签发后内容已修改", "终审签发后正文、字段或照片又改过了。用 exemplar diff 查看改动，确认后用 exemplar sign 重新签发。"),
+    "E703": CodeInfo("终审没有内容指纹", "三审制下终审必须用 exemplar sign 签发，它会记下所签内容的指纹（hash）。"),
+    # E8xx: house style (规范表述)
+    "E801": CodeInfo("不规范的表述（必须改正）", "campaign.yml 的 rules.terms 中 level 为 error 的表述；exemplar fix 可以自动改正。"),
     # W: advice that does not block publishing
     "W201": CodeInfo("日期在未来", "发布日期晚于今天，请确认。"),
     "W401": CodeInfo("图片太小", "图片太小，在高分辨率屏幕上会模糊。"),
+    "W402": CodeInfo("原图带有 GPS 位置", "照片原件里记录了拍摄地点。网站发布时会自动删除全部元数据，但原图从其他渠道流出时仍会泄露位置；建议删除位置信息后再提交。"),
     "W501": CodeInfo("HTML 注释不会发布", "正文里 HTML 注释中的内容只留在源文件中，不会出现在网站上；给编辑的备注可以保留。"),
+    "W603": CodeInfo("疑似银行卡号", "出现了通过 Luhn 校验的 16–19 位数字，可能是银行卡号；不是的话可以忽略。"),
+    "W801": CodeInfo("不规范的表述", "campaign.yml 的 rules.terms 中 level 为 warning 的表述；exemplar fix 可以自动改正。"),
+    "W802": CodeInfo("中英文间距或标点", "中文与英文、数字之间加空格，中文里用全角标点（autocorrect 规则）；exemplar fix 可以自动改正。"),
+    "W803": CodeInfo("繁体字", "简体文本里混入了繁体字（OpenCC 判断）；exemplar fix 可以自动改为简体。"),
 }
 
 
@@ -223,6 +239,32 @@ def format_json(problems: Sequence[Problem]) -> str:
          "warnings": sum(not p.is_error for p in problems)},
         ensure_ascii=False, indent=2,
     )
+
+
+def format_github(problems: Sequence[Problem], prefix: str = "") -> str:
+    """GitHub Actions workflow commands: each problem becomes an annotation on its line.
+
+    ``prefix`` is the site root relative to the repository root, because
+    annotations name files from the repository root.
+    """
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    lines = []
+    for p in problems:
+        fields = [f"file={prop(f'{prefix}{p.file}')}"]
+        if p.line is not None:
+            fields.append(f"line={p.line}")
+            if p.column is not None:
+                fields.append(f"col={p.column}")
+        fields.append(f"title={prop(f'{p.code} {CATALOGUE[p.code].title}')}")
+        message = p.message + (f"\n提示：{p.hint}" if p.hint else "")
+        lines.append(f"::{p.severity.value} {','.join(fields)}::{data(message)}")
+    return "\n".join(lines)
 
 
 def catalogue_markdown() -> str:

@@ -39,9 +39,16 @@ def select(site: Site, drafts: bool = False) -> PublishSet:
     activity_ids = {a.id for a in activities}
     matter_ids = {m.id for m in site.matters}
 
-    exemplars = [dataclasses.replace(e, related=tuple(s for s in e.related if s in slugs)) for e in exemplars]
+    # A photo of a person who has not agreed (consent: false) never leaves the
+    # editors' folder, not even in a preview.
+    exemplars = [dataclasses.replace(e, related=tuple(s for s in e.related if s in slugs),
+                                     photos=tuple(p for p in e.photos if p.consent),
+                                     portrait=e.portrait if e.portrait is None or e.portrait.consent else None)
+                 for e in exemplars]
     activities = [dataclasses.replace(a, exemplars=tuple(s for s in a.exemplars if s in slugs),
-                                      matters=tuple(m for m in a.matters if m in matter_ids))
+                                      matters=tuple(m for m in a.matters if m in matter_ids),
+                                      photos=tuple(p for p in a.photos if p.consent),
+                                      cover=a.cover if a.cover is None or a.cover.consent else None)
                   for a in activities]
     # The practical-matters list is public by design; only its links to
     # activity reports that are not published are dropped.

@@ -433,6 +433,10 @@ def check_bundle_file(text: str, bundle: PurePosixPath, ctx: Context, at: Any, p
         except ImageProblem as problem:
             ctx.report(problem.code, f"{path}：{problem.message}", at, path, hint="用图片软件重新导出为 JPEG 或 PNG")
             return INVALID
+        if info.has_gps:
+            ctx.report("W402", f"{path} 的原图带有 GPS 拍摄位置", at, path,
+                       hint="网站上的图片会去掉全部元数据；原图若从别处流出仍会泄露位置，建议删除位置信息后再提交",
+                       severity=Severity.WARNING)
         if min(info.width, info.height) < 200:
             ctx.report("W401", f"{path} 只有 {info.width}×{info.height} 像素", at, path,
                        hint="至少 600 像素宽的图片在手机上才清晰", severity=Severity.WARNING)

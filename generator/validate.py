@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from collections.abc import Callable
 from typing import Any
 
 from . import model as m
@@ -27,6 +27,7 @@ from .schema import (
     F, INVALID, SLUG, Bool, Choice, Context, Date, Int, Kind, ListOf, Record, Slug, Text, Url, Vocab, Year,
     check_bundle_file, node_at, slug_hint,
 )
+from .signoff import SignOffError, content_of, read_source
 from .yamlsafe import Pos, YMap, YNode, YScalar, YSeq
 
 ACTIVITY_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -37,6 +38,8 @@ VIDEO_EXTENSIONS = (".mp4", ".webm")
 class Validated:
     site: m.Site | None
     problems: list[Problem] = field(default_factory=list)
+    documents: list[Checked] = field(default_factory=list)  # every document, valid or not (exemplar status)
+    campaign: m.Campaign | None = None
 
 
 # ------------------------------------------------------------------ file paths
@@ -58,20 +61,29 @@ class BundleFile(Kind):
 
 # ------------------------------------------------------------------- schemas
 
+SIGN_OFF = Record({"by": F(Text(max_len=40), True), "date": F(Date(), True),
+                   "hash": F(Text(max_len=64))}, m.SignOff)
+REVIEW = Record({stage: F(SIGN_OFF) for stage in m.REVIEW_STAGES}, m.Review)
+
+
 def _publication_fields() -> dict[str, F]:
     return {
         "status": F(Choice(m.STATUSES), default="draft"),
         "reviewed_by": F(Text()),
         "published": F(Date()),
         "updated": F(Date()),
+        "review": F(REVIEW),
     }
 
 
-IMAGE = Record({"file": F(BundleFile(), True), "alt": F(Text(max_len=120), True), "credit": F(Text())}, m.Image)
-PHOTO = Record({"file": F(BundleFile(), True), "caption": F(Text(max_len=200), True), "credit": F(Text())}, m.Photo)
+IMAGE = Record({"file": F(BundleFile(), True), "alt": F(Text(max_len=120), True), "credit": F(Text()),
+                "consent": F(Bool(), default=True)}, m.Image)
+PHOTO = Record({"file": F(BundleFile(), True), "caption": F(Text(max_len=200), True), "credit": F(Text()),
+                "consent": F(Bool(), default=True)}, m.Photo)
 LINK = Record({"title": F(Text(), True), "url": F(Url(), True)}, m.Link)
 HONOR = Record({"year": F(Year(), True), "title": F(Text(), True)}, m.Honor)
-CONSENT = Record({"obtained": F(Bool(), True), "date": F(Date()), "note": F(Text())}, m.Consent)
+CONSENT = Record({"obtained": F(Bool(), True), "date": F(Date()), "note": F(Text()), "guardian": F(Bool())},
+                 m.Consent)
 VIDEO = Record({
     "file": F(BundleFile(extensions=VIDEO_EXTENSIONS, image=False, description="视频文件名")),
     "url": F(Url()),
@@ -168,6 +180,13 @@ CAMPAIGN = Record({
         "mourning": F(ListOf(Record({"start": F(Date(), True), "end": F(Date(), True)}, m.Period)),
                       default_factory=tuple),
     }, m.SiteSettings)),
+    "rules": F(Record({
+        "review_stages": F(Int(minimum=1, maximum=3), default=1),
+        "terms": F(ListOf(Record({"wrong": F(Text(max_len=40), True), "right": F(Text(max_len=40), True),
+                                  "level": F(Choice(("warning", "error")), default="warning")}, m.Term)),
+                   default_factory=tuple),
+        "public_numbers": F(ListOf(Text(max_len=30)), default_factory=tuple),
+    }, m.Rules)),
     "media": F(Record({
         "site_url": F(Url(), True),
         "reprint": F(Text(), True),
@@ -212,7 +231,8 @@ class Checked:
     references: dict[str, tuple[Pos | None, ...]]  # REFERENCE_FIELDS -> position of each value
 
 
-def check_document(root: Path, ref: DocumentRef, vocabularies: dict, today: dt.date) -> Checked:
+def check_document(root: Path, ref: DocumentRef, vocabularies: dict, today: dt.date,
+                   rules: m.Rules = m.Rules()) -> Checked:
     """Read, parse, convert and lint one document."""
     problems: list[Problem] = []
     doc = read_document(root, ref, problems)
@@ -223,19 +243,22 @@ def check_document(root: Path, ref: DocumentRef, vocabularies: dict, today: dt.d
         ctx = Context(doc.source, problems, vocabularies, root, doc.source.parent)
         entry.values, entry.ok = SCHEMAS[ref.kind].convert_fields(doc.meta, ctx, "")
     if ref.kind == "story":
-        _check_story(entry, problems, today)
+        _check_story(entry, problems, today, rules)
     elif ref.kind == "activity":
-        _check_activity(entry, problems, today)
+        _check_activity(entry, problems, today, rules)
     elif not SLUG.match(doc.name):
         problems.append(Problem("E208", f"页面文件名“{doc.name}.md”不是有效的名称", doc.source, 1, 1,
                                 hint=slug_hint(doc.name)))
         entry.ok = False
+    if ref.kind != "page" and entry.values.get("status") == "published":
+        _check_sign_off(root, entry, Context(doc.source, problems), rules)
     return Checked(ref.kind, doc.source, doc.name, doc.body, doc.body_line, entry.values, entry.ok, problems,
                    _reference_positions(doc.meta, entry.values))
 
 
-def check_documents(root: Path, refs: list[DocumentRef], vocabularies: dict, today: dt.date) -> list[Checked]:
-    return [check_document(root, ref, vocabularies, today) for ref in refs]
+def check_documents(root: Path, refs: list[DocumentRef], vocabularies: dict, today: dt.date,
+                    rules: m.Rules = m.Rules()) -> list[Checked]:
+    return [check_document(root, ref, vocabularies, today, rules) for ref in refs]
 
 
 def _reference_positions(meta: YMap | None, values: dict[str, Any]) -> dict[str, tuple[Pos | None, ...]]:
@@ -259,7 +282,8 @@ def validate(loaded: Loaded, today: dt.date | None = None,
     problems = list(loaded.problems)
 
     campaign, vocabularies = validate_campaign(loaded, problems)
-    documents = check_all(loaded.root, loaded.documents, vocabularies, today)
+    rules = campaign.rules if campaign else m.Rules()
+    documents = check_all(loaded.root, loaded.documents, vocabularies, today, rules)
     for document in documents:
         problems += document.problems
     matters = _validate_matters(loaded, vocabularies, problems)
@@ -269,7 +293,7 @@ def validate(loaded: Loaded, today: dt.date | None = None,
     _check_references(campaign, stories, activities, matters, problems)
 
     if has_errors(problems) or campaign is None:
-        return Validated(None, problems)
+        return Validated(None, problems, documents, campaign)
     site = m.Site(
         root=loaded.root,
         campaign=campaign,
@@ -279,7 +303,7 @@ def validate(loaded: Loaded, today: dt.date | None = None,
         matters=tuple(m.Matter(**values) for values, _ in matters),
         pages=tuple(sorted((_build(m.Page, d, slug=d.name) for d in pages), key=lambda p: (p.order, p.slug))),
     )
-    return Validated(site, problems)
+    return Validated(site, problems, documents, campaign)
 
 
 def validate_campaign(loaded: Loaded, problems: list[Problem]) -> tuple[m.Campaign | None, dict]:
@@ -307,6 +331,12 @@ def validate_campaign(loaded: Loaded, problems: list[Problem]) -> tuple[m.Campai
             ctx.report("E213", "mourning 的 end 早于 start", node_at(data.root, "site", "mourning", index, "end"),
                        f"site.mourning[{index}].end")
             ok = False
+    rules = values.get("rules")
+    if rules and rules.review_stages not in (1, 3):
+        ctx.report("E206", f"rules.review_stages 只能是 1 或 3，这里是 {rules.review_stages}",
+                   node_at(data.root, "rules", "review_stages"), "rules.review_stages",
+                   hint="1：终审一次即可发布；3：初审、复审、终审都完成才能发布")
+        ok = False
     period = values.get("period")
     if period and period["end"] < period["start"]:
         ctx.report("E213", "period.end 早于 period.start", node_at(data.root, "period", "end"), "period.end")
@@ -326,6 +356,7 @@ def validate_campaign(loaded: Loaded, problems: list[Problem]) -> tuple[m.Campai
         key_dates=values["key_dates"], vocabularies=values["vocabularies"], media=values["media"],
         description=values.get("description"), notice=values.get("notice"),
         site=values.get("site") or m.SiteSettings(),
+        rules=values.get("rules") or m.Rules(),
     )
     return campaign, vocabularies
 
@@ -374,7 +405,7 @@ def _validate_matters(loaded: Loaded, vocabularies: dict, problems: list[Problem
     return matters
 
 
-def _check_publication(entry: _Entry, ctx: Context, requirements: dict[str, str]) -> None:
+def _check_publication(entry: _Entry, ctx: Context, requirements: dict[str, str], rules: m.Rules) -> None:
     values = entry.values
     if values.get("status") != "published":
         return
@@ -387,6 +418,10 @@ def _check_publication(entry: _Entry, ctx: Context, requirements: dict[str, str]
         elif name == "portrait":
             if values.get("portrait") is not None:
                 continue
+        elif name == "reviewed_by":
+            review = values.get("review")
+            if rules.review_stages != 1 or values.get("reviewed_by") or (review and review.final):
+                continue  # three stages are checked by _check_sign_off
         elif values.get(name) is not None:
             continue
         if entry.doc.meta is not None and entry.doc.meta.get(name) is not None and name != "consent":
@@ -398,13 +433,51 @@ def _check_publication(entry: _Entry, ctx: Context, requirements: dict[str, str]
 
 _PUBLICATION_HINTS = {
     "consent": "取得本人（或家属）书面同意后写：consent: {obtained: true, date: 2021-05-10}",
-    "reviewed_by": "审核后写上审核人：reviewed_by: 名字",
+    "reviewed_by": "审核后写上审核人：reviewed_by: 名字（或用 exemplar sign 文件 --stage final --by 名字 签发）",
     "published": "写上发布日期：published: 2021-05-30",
     "portrait": "添加肖像：portrait: {file: portrait.jpg, alt: 对照片的描述}",
 }
 
 
-def _check_story(entry: _Entry, problems: list[Problem], today: dt.date) -> None:
+def _check_sign_off(root: Path, entry: _Entry, ctx: Context, rules: m.Rules) -> None:
+    """A published entry has every stage the campaign asks for, and the final one still matches the content."""
+    meta, source = entry.doc.meta, entry.doc.source
+    review = entry.values.get("review")
+    if review is INVALID or (review is None and meta is not None and meta.get("review") is not None):
+        return  # its own problems are reported
+    status_node = meta.get("status") if meta is not None else None
+    if rules.review_stages == 3:
+        missing = [stage for stage in m.REVIEW_STAGES if review is None or getattr(review, stage) is None]
+        for stage in missing:
+            ctx.report("E701", f"status: published 要求完成三审，缺少{m.STAGE_NAMES[stage]}（review.{stage}）",
+                       status_node, f"review.{stage}",
+                       hint=f"{m.STAGE_NAMES[stage]}人审阅后运行：exemplar sign {source} --stage {stage} --by 名字")
+            entry.ok = False
+        if missing:
+            return
+    final = review.final if review is not None else None
+    if final is None:
+        return  # stage 1 with the v1 reviewed_by
+    final_node = node_at(meta, "review", "final")
+    if final.hash is None:
+        if rules.review_stages == 3:
+            ctx.report("E703", "终审没有内容指纹（hash），无法确认签发的就是现在的内容", final_node, "review.final",
+                       hint=f"用命令签发，它会记下内容指纹：exemplar sign {source} --stage final --by {final.by}")
+            entry.ok = False
+        return
+    try:
+        _, text = read_source(root, source)
+        current = content_of(root, source, text).digest
+    except SignOffError:  # unreadable now: reported by the loader
+        return
+    if current != final.hash:
+        ctx.report("E702", f"终审（{final.by}，{final.date}）签发后内容已修改", node_at(meta, "review", "final", "hash")
+                   or final_node, "review.final.hash",
+                   hint=f"查看改动：exemplar diff {source}；确认后重新签发：exemplar sign {source} --stage final --by 名字")
+        entry.ok = False
+
+
+def _check_story(entry: _Entry, problems: list[Problem], today: dt.date, rules: m.Rules = m.Rules()) -> None:
     doc = entry.doc
     ctx = Context(doc.source, problems)
     if not SLUG.match(doc.name):
@@ -416,7 +489,7 @@ def _check_story(entry: _Entry, problems: list[Problem], today: dt.date) -> None
     _check_publication(entry, ctx, {"consent": "已取得本人同意（consent.obtained: true）",
                                     "reviewed_by": "填写审核人 reviewed_by",
                                     "published": "填写发布日期 published",
-                                    "portrait": "有带替代文字的肖像 portrait"})
+                                    "portrait": "有带替代文字的肖像 portrait"}, rules)
     values = entry.values
     if "born" in values and "died" in values and values["died"] < values["born"]:
         ctx.report("E213", f"died（{values['died']}）早于 born（{values['born']}）", doc.meta.get("died"), "died")
@@ -425,10 +498,33 @@ def _check_story(entry: _Entry, problems: list[Problem], today: dt.date) -> None
         ctx.report("E202", "历史人物（era: historical）需要填写出生年份 born", doc.meta.get("era"), "born",
                    hint="添加 born: 1921")
         entry.ok = False
+    if values.get("status") == "published":
+        _check_consents(entry, ctx, today)
     _check_dates(entry, ctx, today)
 
 
-def _check_activity(entry: _Entry, problems: list[Problem], today: dt.date) -> None:
+CHILD_AGE = 14  # 《个人信息保护法》第二十八条: under 14, a parent or guardian consents
+
+
+def _check_consents(entry: _Entry, ctx: Context, today: dt.date) -> None:
+    values, meta = entry.values, entry.doc.meta
+    born = values.get("born")
+    consent = values.get("consent")
+    # With only a birth year, anyone born within the last 14 years may be under 14.
+    if isinstance(born, int) and "died" not in values and today.year - born <= CHILD_AGE \
+            and not (consent and consent.guardian):
+        ctx.report("E604", f"出生于 {born} 年，可能未满 {CHILD_AGE} 周岁，需要监护人同意", node_at(meta, "born"), "consent.guardian",
+                   hint="取得父母或其他监护人的书面同意后写：consent: {obtained: true, guardian: true, date: …}")
+        entry.ok = False
+    portrait = values.get("portrait")
+    if portrait and not portrait.consent:
+        ctx.report("E211", "status: published 要求肖像已取得本人同意，portrait 标了 consent: false",
+                   node_at(meta, "portrait", "consent"), "portrait.consent",
+                   hint="换一张已取得同意的肖像，或取得同意后删除 consent: false")
+        entry.ok = False
+
+
+def _check_activity(entry: _Entry, problems: list[Problem], today: dt.date, rules: m.Rules = m.Rules()) -> None:
     doc = entry.doc
     ctx = Context(doc.source, problems)
     match = ACTIVITY_FOLDER.match(doc.name)
@@ -447,7 +543,8 @@ def _check_activity(entry: _Entry, problems: list[Problem], today: dt.date) -> N
     if "date" in values and "end_date" in values and values["end_date"] < values["date"]:
         ctx.report("E213", "end_date 早于 date", doc.meta.get("end_date"), "end_date")
         entry.ok = False
-    _check_publication(entry, ctx, {"reviewed_by": "填写审核人 reviewed_by", "published": "填写发布日期 published"})
+    _check_publication(entry, ctx, {"reviewed_by": "填写审核人 reviewed_by", "published": "填写发布日期 published"},
+                       rules)
     _check_dates(entry, ctx, today)
 
 
@@ -507,7 +604,7 @@ def _check_references(campaign: m.Campaign | None, stories: list[Checked], activ
 
 def _build(cls: type, document: Checked, **identity: Any) -> Any:
     values = dict(document.values)
-    publication = m.Publication(**{k: values.pop(k) for k in ("status", "reviewed_by", "published", "updated")
+    publication = m.Publication(**{k: values.pop(k) for k in ("status", "reviewed_by", "published", "updated", "review")
                                    if k in values})
     if cls is m.Page:
         values["status"] = publication.status
