@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     sign_cmd.add_argument("--stage", required=True, choices=REVIEW_STAGES,
                           help="审核环节：first 初审，second 复审，final 终审")
     sign_cmd.add_argument("--by", required=True, help="审核人姓名")
+    sign_cmd.add_argument("--date", help="签发日期 YYYY-MM-DD（默认今天；补录纸质审批单时使用）")
 
     diff_cmd = commands.add_parser("diff", help="显示签发之后内容的改动")
     diff_cmd.add_argument("file", help="条目文件，例如 stories/zhang-san/index.md")
@@ -357,11 +358,17 @@ def cmd_sign(args: argparse.Namespace) -> int:
             print(f"exemplar: 本活动实行三审，{STAGE_NAMES[args.stage]}之前还缺{names}；文件没有改动。", file=sys.stderr)
             return 1
     try:
-        digest = sign(root, source, args.stage, args.by, dt.date.today())
+        day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    except ValueError:
+        raise UsageError(f"日期“{args.date}”无效，请写成 YYYY-MM-DD") from None
+    if day > dt.date.today():
+        raise UsageError(f"签发日期 {day} 晚于今天")
+    try:
+        digest = sign(root, source, args.stage, args.by, day)
     except SignOffError as error:
         print(f"exemplar: {error}；文件没有改动。", file=sys.stderr)
         return 1
-    print(f"已记录{STAGE_NAMES[args.stage]}：{args.by.strip()}，{dt.date.today()}，内容指纹 {digest}")
+    print(f"已记录{STAGE_NAMES[args.stage]}：{args.by.strip()}，{day}，内容指纹 {digest}")
     print(f"签发时的内容快照：{snapshot_path(source, args.stage)}（请与 {source} 一起提交）")
     return 0
 

@@ -40,6 +40,7 @@ class Document:
     meta: YMap | None  # None when the front matter could not be read
     body: str
     body_line: int  # the file line on which ``body`` starts
+    text: str = ""  # the whole decoded file ("" when it could not be read)
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def read_document(root: Path, ref: DocumentRef, problems: list[Problem]) -> Docu
     split = split_front_matter(text, source)
     if isinstance(split, Problem):
         problems.append(split)
-        return Document(source, name, None, "", 1)
+        return Document(source, name, None, "", 1, text)
     front, body, body_line = split
     root_node, yaml_problems = parse_yaml(front, source, line_offset=1)
     problems += yaml_problems
@@ -224,7 +225,7 @@ def read_document(root: Path, ref: DocumentRef, problems: list[Problem]) -> Docu
     elif root_node is None and not yaml_problems:
         problems.append(Problem("E107", "front matter 是空的", source, 1, 1,
                                 hint="在两行 --- 之间写字段，例如 name: 张三"))
-    return Document(source, name, root_node, body, body_line)
+    return Document(source, name, root_node, body, body_line, text)
 
 
 def source_lines(root: Path, source: PurePosixPath) -> list[str] | None:

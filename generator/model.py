@@ -256,6 +256,11 @@ class Campaign:
     site: SiteSettings = SiteSettings()
     rules: Rules = Rules()
 
+    @property
+    def public_numbers(self) -> tuple[str, ...]:
+        """Phone numbers published on purpose: the office contact and the listed hotlines."""
+        return (self.media.contact.phone, *self.rules.public_numbers)
+
 
 @dataclass(frozen=True)
 class Site:

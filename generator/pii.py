@@ -31,7 +31,9 @@ Only the standard library is used.
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,12 +65,23 @@ _RUN = re.compile(f"[{_DIGIT}](?:[{_SEP}]*[{_DIGIT}]){{10,}}(?:[{_SEP}]*[xXｘ�
 
 # Patterns below run on normalised text. A number touching an ASCII letter or
 # digit is part of a longer token (2021YFB1234500, a hex hash), so it is not one.
-_ID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[0-9X](?![0-9A-Za-z])")
+# re.ASCII: other scripts' digits (Arabic-Indic...) next to a run are not digits.
+_ID = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[0-9X](?![0-9A-Za-z])", re.ASCII)
 # A "+" before the number belongs to a country code; starting after it would
 # report "86..." as if it had no prefix.
 _MOBILE = re.compile(r"(?<![0-9A-Za-z+])(?:(?:\+86|0086|86)[ -]?)?"
-                     r"(?P<number>1[3-9]\d-?\d{4}-?\d{4})(?![0-9A-Za-z])")
-_BANK = re.compile(r"(?<![0-9A-Za-z])[3-6]\d{15,18}(?![0-9A-Za-z])")
+                     r"(?P<number>1[3-9]\d-?\d{4}-?\d{4})(?![0-9A-Za-z])", re.ASCII)
+_BANK = re.compile(r"(?<![0-9A-Za-z])[3-6]\d{15,18}(?![0-9A-Za-z])", re.ASCII)
+
+# What normalisation deletes: zero-width characters, and a single space (with
+# any zero-width characters around it) whose neighbours are digits. Only a
+# single space: wider gaps separate columns of a table.
+_DROP_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH}]+")
+_DROP_JOINING = re.compile(f"(?<=[{_DIGIT}])[{_ZERO_WIDTH}]*[{_SPACES}][{_ZERO_WIDTH}]*(?=[{_DIGIT}])"
+                           f"|[{_ZERO_WIDTH}]+")
+
+_HAS_SPACE = re.compile(f"[{_SPACES}]")
+_NEEDS_NORMALISING = re.compile(f"[{_ZERO_WIDTH}{_SPACES}{_FULL_DIGITS}xｘＸ＋]")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -128,13 +141,15 @@ def find_personal_data(text: str, public_numbers: Iterable[str] = ()) -> list[Fi
     for run in _RUN.finditer(text, first.start()):
         start, end = _window(text, run.start(), run.end())
         segment = text[start:end]
-        # Spaces between digits are joined first (110105 19490101 002X is one
+        # Spaces between digits are joined first (110105 19491231 002X is one
         # ID), then looked at again as written, so that two mobiles separated by
         # one space are not lost in a 22-digit run. A hit from the joined text
         # wins over another reading of the same characters. Windows widen runs by
         # a character or two, so only the previous run's hits can overlap.
         current: list[Finding] = []
-        for join in (True, False):
+        # Without a space the second reading would be the same as the first.
+        joins = (True, False) if _HAS_SPACE.search(run.group()) else (True,)
+        for join in joins:
             for finding in _scan(text, segment, start, join, public):
                 if not any(f.start < finding.end and finding.start < f.end for f in previous + current):
                     current.append(finding)
@@ -154,36 +169,44 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
     return max(start - 1, 0), min(end + 1, len(text))
 
 
-def _normalise(segment: str, join_spaces: bool) -> tuple[str, list[int]]:
-    """Normalised ``segment`` and, for each of its characters, its index in ``segment``."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(segment):
-        if ch in _ZERO_WIDTH:
-            continue
-        if join_spaces and ch in _SPACES and out and out[-1] in _ASCII_DIGITS:
-            j = i + 1
-            while j < len(segment) and segment[j] in _ZERO_WIDTH:
-                j += 1
-            # Only a single space between two digits: wider gaps separate columns.
-            if j < len(segment) and segment[j].translate(_TRANSLATE) in _ASCII_DIGITS:
-                continue
-        out.append(ch.translate(_TRANSLATE))
-        where.append(i)
-    return "".join(out), where
+def _normalise(segment: str, join_spaces: bool) -> tuple[str, list[int], list[int]]:
+    """Normalised ``segment`` and the data ``_original`` needs to map offsets back.
+
+    Whole stretches are cut out with one regex and the rest translated in C:
+    a per-character Python loop made a 4 MB document several times slower.
+    The second and third values are, for each kept stretch, its start in the
+    normalised text and in ``segment``.
+    """
+    if not _NEEDS_NORMALISING.search(segment):  # the usual case: plain ASCII digits
+        return segment, [0], [0]
+    drop = _DROP_JOINING if join_spaces else _DROP_ZERO_WIDTH
+    spans = [m.span() for m in drop.finditer(segment)]
+    if not spans:
+        return segment.translate(_TRANSLATE), [0], [0]
+    dropped = itertools.accumulate(end - start for start, end in spans)
+    norm_starts = [0, *(end - gone for (_, end), gone in zip(spans, dropped))]
+    starts = [0, *(end for _, end in spans)]
+    return drop.sub("", segment).translate(_TRANSLATE), norm_starts, starts
+
+
+def _original(index: int, norm_starts: list[int], starts: list[int]) -> int:
+    """The offset in the segment of character ``index`` of the normalised text."""
+    piece = bisect.bisect_right(norm_starts, index) - 1
+    return starts[piece] + index - norm_starts[piece]
 
 
 def _scan(text: str, segment: str, offset: int, join: bool, public: set[str]) -> list[Finding]:
-    norm, where = _normalise(segment, join)
+    norm, norm_starts, starts = _normalise(segment, join)
 
     def span(m: re.Match[str]) -> tuple[int, int]:
-        return offset + where[m.start()], offset + where[m.end() - 1] + 1
+        last = _original(m.end() - 1, norm_starts, starts)
+        return offset + _original(m.start(), norm_starts, starts), offset + last + 1
 
+    # IDs come first: a valid ID that also passes the Luhn check is reported
+    # as an ID, because the caller drops any later finding that overlaps it.
     findings: list[Finding] = []
-    ids: set[str] = set()
     for m in _ID.finditer(norm):
         if _valid_id(m.group()):
-            ids.add(m.group())
             findings.append(Finding("id_card", *span(m), mask("id_card", m.group()), True))
     for m in _MOBILE.finditer(norm):
         number = m.group("number").replace("-", "")
@@ -194,7 +217,7 @@ def _scan(text: str, segment: str, offset: int, join: bool, public: set[str]) ->
     for m in _BANK.finditer(norm):
         digits = m.group()
         start, end = span(m)
-        if (digits in ids or digits in public or not _luhn(digits)
+        if (digits in public or not _luhn(digits)
                 or _only_years(digits) or _is_count(text, end)):
             continue
         before = text[max(start - _KEYWORD_REACH, 0):start]

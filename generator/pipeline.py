@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import output
 from .load import DocumentRef, Loaded, load_campaign, load_site, source_lines
-from .model import Campaign, Rules, Site
+from .model import Campaign, Site
 from .output import Output, SiteDirError
 from .problems import Problem, format_text, has_errors, sort_problems
 from .publish import PublishSet, select
@@ -82,17 +82,16 @@ def check(root: Path, today: dt.date | None = None) -> CheckResult:
 _PARALLEL_MIN = 200  # documents; below this a second process costs more than it saves
 
 
-def _check_documents(root: Path, refs: list[DocumentRef], vocabularies: dict, today: dt.date,
-                     rules: Rules) -> list[Checked]:
+def _check_documents(root: Path, refs: list[DocumentRef], *settings) -> list[Checked]:
     """Check the documents on both cores: each is independent of the others."""
     if len(refs) < _PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        return check_documents(root, refs, vocabularies, today, rules)
+        return check_documents(root, refs, *settings)
     half = len(refs) // 2
     # fork: the worker starts with this process's imports and vocabularies, and
     # only the results (values and positions, not YAML trees) travel back.
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as executor:
-        second = executor.submit(check_documents, root, refs[half:], vocabularies, today, rules)
-        first = check_documents(root, refs[:half], vocabularies, today, rules)
+        second = executor.submit(check_documents, root, refs[half:], *settings)
+        first = check_documents(root, refs[:half], *settings)
         return first + second.result()
 
 

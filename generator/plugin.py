@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from . import render
+from .gate import scan_site
 from .media.fonts import FontNotFound
 from .pipeline import BuildFailed, Compiled, SiteDirError, compile_site, finish_output, prepare_output
 
@@ -71,6 +72,12 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         return staged.html
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        leaks = scan_site(self.output.temporary, self.compiled.publish_set.campaign.public_numbers)
+        if leaks:  # on_build_error drops the unfinished site; the previous one stays
+            listing = "\n".join(leak.describe() for leak in leaks[:50])
+            more = f"\n……共 {len(leaks)} 处" if len(leaks) > 50 else ""
+            raise PluginError(f"生成的网站里有个人信息，已停止发布（原有网站保持不变）：\n{listing}{more}\n"
+                              "这些内容不是来自编辑的文件（exemplar check 已检查过），请检查模板、主题覆盖和插件。")
         finish_output(self.output)
 
     def on_build_error(self, error: Exception) -> None:

@@ -1,8 +1,10 @@
 """The exemplar command: exit codes, output formats, scaffolding that never overwrites."""
 
 import json
+from pathlib import Path
 
 from exemplar.pipeline import check
+from exemplar.cli import COMMANDS
 
 
 def test_check_clean_site_prints_nothing_and_exits_0(base_site, run_cli):
@@ -109,3 +111,20 @@ def test_build_without_a_cjk_font_fails_cleanly(base_site, run_cli, monkeypatch)
     assert code == 1
     assert "Traceback" not in out + err and "no-such-font.otf" in err
     assert not (base_site / "site").exists()
+
+
+def test_pre_commit_hook_runs_check_on_content_changes():
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "exemplar-check" and hook["language"] == "python" and hook["pass_filenames"] is False
+    command = hook["entry"].split()
+    assert command[0] == "exemplar" and command[1] in COMMANDS  # the console script and a real subcommand
+    files = re.compile(hook["files"])
+    for path in ("stories/zhang-san/index.md", "stories/zhang-san/portrait.jpg", "content/campaign.yml",
+                 "content/activities/2021-05-30-a/index.md", "signoffs/stories/zhang-san/index.final.txt", "mkdocs.yml"):
+        assert files.search(path), path
+    for path in ("generator/cli.py", "README.md", "site/index.html", "docs/mkdocs.yml.bak"):
+        assert not files.search(path), path

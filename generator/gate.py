@@ -1,0 +1,92 @@
+"""The last gate: the finished site is scanned for personal data before it replaces the old one.
+
+``check`` reads what editors write; this reads what is about to be published,
+so personal data that reaches the output some other way (a template, a
+plugin, a theme override, a generated export) is still stopped. Input: the
+temporary build folder and the numbers the campaign publishes on purpose.
+Output: every hit, located by file and line; the build fails on any.
+
+Scanned: every text file a visitor or a reposting newsroom receives (HTML,
+XML feeds and sitemap, the search index and JSON feed, plain-text exports)
+and the text inside Word and zip exports. Not scanned: the theme's own
+scripts and styles, and images (text drawn into a poster cannot be read back
+without OCR; it is the same text the pages carry, which is scanned).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .pii import KIND_NAMES, find_personal_data
+
+TEXT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".json", ".txt", ".webmanifest"})
+ARCHIVE_SUFFIXES = frozenset({".docx", ".zip"})
+ARCHIVE_MEMBER_SUFFIXES = TEXT_SUFFIXES | {".rels", ".md"} | ARCHIVE_SUFFIXES
+MAX_MEMBER_BYTES = 32 * 1024 * 1024  # our exports are small; a larger member is not ours to read whole
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: str  # relative to the site folder; "a.zip!word/document.xml" for archive members
+    line: int
+    kind: str
+    masked: str
+
+    def describe(self) -> str:
+        return f"{self.path}:{self.line}: {KIND_NAMES[self.kind]} {self.masked}"
+
+
+def scan_site(site: Path, public_numbers: Iterable[str] = ()) -> list[Leak]:
+    public = tuple(public_numbers)
+    leaks: list[Leak] = []
+    for path in sorted(site.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        relative = path.relative_to(site).as_posix()
+        suffix = path.suffix.lower()
+        if suffix in TEXT_SUFFIXES:
+            leaks += _scan_text(relative, path.read_bytes(), public)
+        elif suffix in ARCHIVE_SUFFIXES:
+            leaks += _scan_archive(relative, path.read_bytes(), public)
+    return leaks
+
+
+def _scan_text(name: str, data: bytes, public: tuple[str, ...]) -> Iterator[Leak]:
+    text = data.decode("utf-8", errors="replace")
+    for finding in find_personal_data(text, public):
+        if finding.strong:  # a weak bank-card look-alike is advice for editors, not a reason to stop
+            yield Leak(name, text.count("\n", 0, finding.start) + 1, finding.kind, finding.masked)
+
+
+def _scan_archive(name: str, data: bytes, public: tuple[str, ...]) -> list[Leak]:
+    leaks: list[Leak] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                suffix = Path(member.filename).suffix.lower()
+                if member.is_dir() or suffix not in ARCHIVE_MEMBER_SUFFIXES or member.file_size > MAX_MEMBER_BYTES:
+                    continue
+                inner = archive.read(member)
+                label = f"{name}!{member.filename}"
+                if suffix in ARCHIVE_SUFFIXES:
+                    leaks += _scan_archive(label, inner, public)
+                else:
+                    # Word splits text into runs (<w:t>); join them so a number cut across runs is still seen.
+                    text = inner.decode("utf-8", errors="replace")
+                    if member.filename.startswith("word/"):
+                        text = _word_text(text)
+                    leaks += _scan_text(label, text.encode("utf-8"), public)
+    except zipfile.BadZipFile:
+        pass  # not an archive we made; nothing to read
+    return leaks
+
+
+def _word_text(xml: str) -> str:
+    """The visible text of a WordprocessingML part, one paragraph per line."""
+    paragraphs = re.split(r"</w:p>", xml)
+    return "\n".join("".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", p)) for p in paragraphs)
