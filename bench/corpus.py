@@ -34,7 +34,8 @@ SECTIONS = ["初心", "攻关", "转化", "育人", "服务", "坚守", "传承"
 
 def sentence(rng: random.Random) -> str:
     parts = rng.sample(PHRASES, 3)
-    return f"{rng.randint(2001, 2021)}年以来，他{parts[0]}，{parts[1]}，{parts[2]}，累计服务群众{rng.randint(100, 9000)}人次。"
+    # House style (W802): a space between Chinese and digits, as `exemplar fix` would leave it.
+    return f"{rng.randint(2001, 2021)} 年以来，他{parts[0]}，{parts[1]}，{parts[2]}，累计服务群众 {rng.randint(100, 9000)} 人次。"
 
 
 def story_text(rng: random.Random) -> str:
@@ -131,7 +132,7 @@ consent: {{obtained: true, date: 2021-05-01}}
         bundle = root / "content" / "activities" / folder
         bundle.mkdir(parents=True)
         (bundle / "index.md").write_text(f"""---
-title: 第{i + 1}场科技工作者主题活动
+title: 第 {i + 1} 场科技工作者主题活动
 date: {folder[:10]}
 type: {rng.choice(TYPES)}
 summary: 市科协组织开展主题活动，{rng.choice(PHRASES)}。
@@ -151,7 +152,7 @@ published: {folder[:10]}
         status = ["planned", "in_progress", "done"][i % 3]
         done = "\n  done: 2021-09-30\n  result: 已办结。" if status == "done" else ""
         matters.append(f"""- id: {mid}
-  title: 第{i + 1}件实事
+  title: 第 {i + 1} 件实事
   demand: 科技工作者反映的问题。
   source: 走访座谈
   department: 市科协

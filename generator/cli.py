@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     sign_cmd.add_argument("--by", required=True, help="审核人姓名")
     sign_cmd.add_argument("--date", help="签发日期 YYYY-MM-DD（默认今天；补录纸质审批单时使用）")
 
+    fix_cmd = commands.add_parser("fix", help="自动改正规范表述、中英文间距和标点、繁体字（先显示改动并备份）")
+    fix_cmd.add_argument("root", nargs="?", default=".", help="站点根目录（默认当前目录）")
+    fix_cmd.add_argument("--dry-run", action="store_true", help="只显示改动，不修改文件")
+
     diff_cmd = commands.add_parser("diff", help="显示签发之后内容的改动")
     diff_cmd.add_argument("file", help="条目文件，例如 stories/zhang-san/index.md")
     diff_cmd.add_argument("--stage", default="final", choices=REVIEW_STAGES, help="与哪个环节签发时比较（默认 final）")
@@ -393,6 +397,56 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_fix(args: argparse.Namespace) -> int:
+    import difflib
+
+    from .editorial import fixed_text
+    from .load import CAMPAIGN_FILE, decode, load_site, read_document
+    from .writeback import write_like
+
+    root = _site_root(args.root)
+    campaign = campaign_of(root)
+    if campaign is None:
+        print("exemplar: content/campaign.yml 有错误，先运行 exemplar check 改正它；没有改动任何文件。", file=sys.stderr)
+        return 1
+    loaded = load_site(root)
+    trees = {data.source: data.root for data in (loaded.campaign, loaded.matters) if data is not None}
+    for ref in loaded.documents:
+        trees[ref.source] = read_document(root, ref, []).meta
+    changes: list[tuple[PurePosixPath, bytes, str]] = []
+    for source, tree in trees.items():
+        if tree is None:
+            print(f"跳过 {source}：YAML 有错误，先运行 exemplar check 改正", file=sys.stderr)
+            continue
+        raw = (root / source).read_bytes()
+        text, problem = decode(raw, source)
+        if problem is not None:
+            print(f"跳过 {source}：{problem.message}", file=sys.stderr)
+            continue
+        new = fixed_text(text, tree, campaign.rules.terms)
+        if new != text:
+            changes.append((source, raw, new))
+            for line in difflib.unified_diff(text.split("\n"), new.split("\n"), f"a/{source}", f"b/{source}",
+                                             lineterm=""):
+                print(line)
+    if not changes:
+        print("没有需要自动改正的地方。", file=sys.stderr)
+        return 0
+    if args.dry_run:
+        print(f"{len(changes)} 个文件可以自动改正（--dry-run：没有改动任何文件）。", file=sys.stderr)
+        return 0
+    backup = root / "backups" / f"fix-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    for source, raw, _ in changes:
+        (backup / source).parent.mkdir(parents=True, exist_ok=True)
+        (backup / source).write_bytes(raw)
+    for source, raw, new in changes:
+        write_like(root / source, new, raw)
+    print(f"已改正 {len(changes)} 个文件，原文件备份在 {backup}。", file=sys.stderr)
+    if any(source != CAMPAIGN_FILE for source, _, _ in changes):
+        print("已签发的条目改动后需要重新签发：运行 exemplar status 查看。", file=sys.stderr)
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from .status import entry_statuses, format_statuses
 
@@ -403,4 +457,4 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": cmd_check, "init": cmd_init, "new": cmd_new, "build": cmd_build, "serve": cmd_serve,
-            "codes": cmd_codes, "status": cmd_status, "sign": cmd_sign, "diff": cmd_diff}
+            "codes": cmd_codes, "status": cmd_status, "fix": cmd_fix, "sign": cmd_sign, "diff": cmd_diff}

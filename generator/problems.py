@@ -33,6 +33,7 @@ class Problem:
     field: str | None = None
     hint: str | None = None
     severity: Severity = Severity.ERROR
+    length: int | None = None  # characters to underline from ``column``, when known exactly
 
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:  # a typo here is a bug, not a content problem
@@ -166,7 +167,7 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 # ----------------------------------------------------------------- formatting
 
-def code_frame(lines: Sequence[str], line: int, column: int | None) -> str:
+def code_frame(lines: Sequence[str], line: int, column: int | None, length: int | None = None) -> str:
     """A two-line excerpt pointing at ``line:column``, as Astro and rustc print."""
     if not 1 <= line <= len(lines):
         return ""
@@ -177,7 +178,7 @@ def code_frame(lines: Sequence[str], line: int, column: int | None) -> str:
         # Chinese characters take two terminal cells; keep the caret under them.
         prefix = text[: column - 1]
         pad = sum(2 if _is_wide(ch) else 1 for ch in prefix)
-        marked = _token_at(text, column - 1)
+        marked = text[column - 1:column - 1 + length] if length else _token_at(text, column - 1)
         carets = sum(2 if _is_wide(ch) else 1 for ch in marked) or 1
         out.append(f"  {'':>{gutter}} | {' ' * pad}{'^' * carets}")
     return "\n".join(out)
@@ -215,7 +216,7 @@ def format_text(problems: Sequence[Problem], sources: Mapping[PurePosixPath, Seq
         head = f"{p.location()}: {p.severity.value} {p.code} {p.message}"
         block = [head]
         if p.line is not None and p.file in sources:
-            frame = code_frame(sources[p.file], p.line, p.column)
+            frame = code_frame(sources[p.file], p.line, p.column, p.length)
             if frame:
                 block.append(frame)
         if p.hint:

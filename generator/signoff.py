@@ -11,8 +11,7 @@ snapshot ``sign`` keeps under ``signoffs/``.
 
 ``sign`` is one of the two commands that write an editor's file (the other
 is ``exemplar fix``): it replaces the ``review:`` block of the front matter and
-nothing else, writing a new file and renaming it into place, and keeps the
-file's encoding marks (BOM, CRLF).
+nothing else (see ``writeback``).
 """
 
 from __future__ import annotations
@@ -21,15 +20,14 @@ import datetime as dt
 import difflib
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .load import decode, split_front_matter
 from .model import REVIEW_STAGES, STAGE_NAMES
 from .problems import Problem
+from .writeback import atomic_write, write_like
 from .yamlsafe import YMap, YScalar, parse_yaml
 
 SNAPSHOT_DIR = PurePosixPath("signoffs")
@@ -124,10 +122,10 @@ def sign(root: Path, source: PurePosixPath, stage: str, by: str, today: dt.date)
         at = sum(1 for _, key in lines[:start] if key != "review")
     new_front = "\n".join(kept[:at] + block + kept[at:])
     new_text = f"---\n{new_front}\n---\n{body}"
-    _write_like(root / source, new_text, raw)
+    write_like(root / source, new_text, raw)
     snapshot = root / snapshot_path(source, stage)
     snapshot.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(snapshot, content.canonical.encode("utf-8"))
+    atomic_write(snapshot, content.canonical.encode("utf-8"))
     return content.digest
 
 
@@ -164,25 +162,3 @@ def diff(root: Path, source: PurePosixPath, stage: str = "final") -> tuple[str, 
     lines = list(difflib.unified_diff(before.splitlines(), now.splitlines(), f"{STAGE_NAMES[stage]}签发时",
                                       "现在", lineterm=""))
     return recorded.get("hash", ""), lines
-
-
-def _write_like(path: Path, text: str, original: bytes) -> None:
-    """Write ``text`` keeping the original's BOM and line endings."""
-    data = text.replace("\n", "\r\n") if b"\r\n" in original else text
-    encoded = data.encode("utf-8")
-    if original.startswith(b"\xef\xbb\xbf"):
-        encoded = b"\xef\xbb\xbf" + encoded
-    _atomic_write(path, encoded)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -19,11 +19,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import model as m
+from .editorial import file_name_problems, personal_data_problems, style_problems
 from .images import EXTENSIONS
 from .load import MATTERS_FILE, Document, DocumentRef, Loaded, read_document
 from .markup import lint_markdown
-from .pii import KIND_NAMES as PII_KIND_NAMES
-from .pii import find_personal_data
 from .problems import Problem, Severity, did_you_mean, has_errors
 from .schema import (
     F, INVALID, SLUG, Bool, Choice, Context, Date, Int, Kind, ListOf, Record, Slug, Text, Url, Vocab, Year,
@@ -239,8 +238,10 @@ def check_document(root: Path, ref: DocumentRef, vocabularies: dict, today: dt.d
     problems: list[Problem] = []
     doc = read_document(root, ref, problems)
     problems += personal_data_problems(doc.text, doc.source, public_numbers)
+    if doc.meta is not None:  # house style waits until the front matter can be read
+        problems += style_problems(doc.text, doc.source, doc.meta, rules.terms)
     if ref.kind != "page":
-        problems += _file_name_problems(root, doc.source, public_numbers)
+        problems += file_name_problems(root, doc.source, public_numbers)
     problems += lint_markdown(doc.body, doc.body_line, doc.source,
                               None if ref.kind == "page" else root / doc.source.parent)
     entry = _Entry(doc, {}, False)
@@ -259,44 +260,6 @@ def check_document(root: Path, ref: DocumentRef, vocabularies: dict, today: dt.d
         _check_sign_off(root, entry, Context(doc.source, problems), rules)
     return Checked(ref.kind, doc.source, doc.name, doc.body, doc.body_line, entry.values, entry.ok, problems,
                    _reference_positions(doc.meta, entry.values))
-
-
-_PII_CODES = {"id_card": "E601", "mobile": "E602"}
-_PII_HINTS = {
-    "id_card": "公开内容不能出现身份证号：删除它；确需说明时写“身份证号已核验”",
-    "mobile": "不能公开个人手机号：删除它，或改为单位电话；公开热线请列入 campaign.yml 的 rules.public_numbers",
-    "bank_card": "不能公开银行卡号：删除它；如果不是卡号，可以忽略这条提醒",
-}
-
-
-def personal_data_problems(text: str, source: PurePosixPath, public_numbers: tuple[str, ...]) -> list[Problem]:
-    """Every ID, mobile and bank-card number in a file's text, at its line and column, masked."""
-    problems = []
-    for finding in find_personal_data(text, public_numbers):
-        line_start = text.rfind("\n", 0, finding.start) + 1
-        line = text.count("\n", 0, finding.start) + 1
-        if finding.kind == "bank_card":
-            code, severity = ("E603", Severity.ERROR) if finding.strong else ("W603", Severity.WARNING)
-        else:
-            code, severity = _PII_CODES[finding.kind], Severity.ERROR
-        problems.append(Problem(code, f"疑似{PII_KIND_NAMES[finding.kind]}：{finding.masked}", source, line,
-                                finding.start - line_start + 1, hint=_PII_HINTS[finding.kind], severity=severity))
-    return problems
-
-
-def _file_name_problems(root: Path, source: PurePosixPath, public_numbers: tuple[str, ...]) -> list[Problem]:
-    """Personal data in the names of the files of an entry's folder (a scan named after an ID card…)."""
-    folder = root / source.parent
-    problems = []
-    names = [source.parent.name] + sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
-    for name in names:
-        for finding in find_personal_data(name, public_numbers):
-            if finding.strong:
-                problems.append(Problem(_PII_CODES.get(finding.kind, "E603"),
-                                        f"文件名“{name.replace(name[finding.start:finding.end], finding.masked)}”"
-                                        f"含有{PII_KIND_NAMES[finding.kind]}", source.parent / name,
-                                        hint="给文件换一个不含个人信息的名字（例如 photo-1.jpg），并改正引用它的地方"))
-    return problems
 
 
 def check_documents(root: Path, refs: list[DocumentRef], vocabularies: dict, today: dt.date,
@@ -329,7 +292,10 @@ def validate(loaded: Loaded, today: dt.date | None = None,
     public_numbers = campaign.public_numbers if campaign else ()
     for data in (loaded.campaign, loaded.matters):
         if data is not None and data.source in loaded.sources:
-            problems += personal_data_problems("\n".join(loaded.sources[data.source]), data.source, public_numbers)
+            text = "\n".join(loaded.sources[data.source])
+            problems += personal_data_problems(text, data.source, public_numbers)
+            if data.root is not None:
+                problems += style_problems(text, data.source, data.root, rules.terms)
     documents = check_all(loaded.root, loaded.documents, vocabularies, today, rules, public_numbers)
     for document in documents:
         problems += document.problems

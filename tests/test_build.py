@@ -148,6 +148,35 @@ def test_a_failed_build_keeps_the_previous_site(built, tmp_path):
     assert (site / "index.html").read_bytes() == before
 
 
+def test_personal_data_injected_by_a_template_stops_the_build(built):
+    """The last gate: check never sees templates, so the finished site itself is scanned."""
+    root, site, _ = built
+    before = {p.relative_to(site): p.read_bytes() for p in all_output(site)}
+    config = root / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    override = root / "overrides" / "main.html"
+    override.parent.mkdir()
+    override.write_text('{% extends "base.html" %}\n{% block footer %}{{ super() }}'
+                        "<p>值班手机 139 1234 5678，负责人身份证 11010519491231002X</p>{% endblock %}\n",
+                        encoding="utf-8")
+    try:
+        config.write_text(original.replace("  language: zh\n", "  language: zh\n  custom_dir: overrides\n"),
+                          encoding="utf-8")
+        result = subprocess.run([sys.executable, "-m", "exemplar", "build", str(root)], env=ENV,
+                                capture_output=True, text=True, timeout=300)
+    finally:
+        config.write_text(original, encoding="utf-8")
+        override.unlink()
+        override.parent.rmdir()
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "生成的网站里有个人信息" in output and "Traceback" not in output
+    assert "index.html:" in output and "手机号码 139****5678" in output and "居民身份证号 1101**********002X" in output
+    assert "13912345678" not in output and "11010519491231002X" not in output  # reported masked
+    assert {p.relative_to(site): p.read_bytes() for p in all_output(site)} == before
+    assert not [p for p in site.parent.iterdir() if "exemplar-tmp" in p.name]
+
+
 def test_a_killed_build_leaves_the_previous_site_intact(built):
     root, site, _ = built
     before = {p.relative_to(site): p.read_bytes() for p in all_output(site)}

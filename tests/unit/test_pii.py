@@ -82,6 +82,7 @@ CORPUS = [
     ("id spaced groups", "身份证 110105 19491231 002X 已登记", [id_hit("110105 19491231 002X", ID_A)]),
     ("id ideographic and nbsp spaces", "440306\u300019850315\u00a01234", [id_hit("440306\u300019850315\u00a01234", ID_B)]),
     ("id zero-width inside", f"号码4403{ZW}0619850315\u200d1234。", [id_hit(f"4403{ZW}0619850315\u200d1234", ID_B)]),
+    ("id zero-width beside a space", f"110105{ZW} 19491231 \ufeff002X", [id_hit(f"110105{ZW} 19491231 \ufeff002X", ID_A)]),
     ("id in html comment", f"<!-- 身份证 {ID_D} -->", [id_hit(ID_D)]),
     ("id in yaml line", f"name: 张三\nnote: 身份证号{ID_C}\n", [id_hit(ID_C)]),
     ("id in markdown table", f"| 张三 | {ID_C} | 研究员 |", [id_hit(ID_C)]),
@@ -114,6 +115,7 @@ CORPUS = [
     ("mobile inside hex", "a1381234567b8", []),
     ("mobile touching letters", "sha:deadbeef13812345678cafe", []),
     ("public hotline", "服务热线13800138000", []),
+    ("plus prefix touching a letter", "x+8613812345678", []),
     ("landline", "电话010-12345678", []),
     ("landline province", "电话：0571-87654321", []),
     ("landline spaced", "电话 010 12345678", []),
@@ -206,6 +208,8 @@ def test_normalise_number():
     assert normalise_number("8613800138000") == "13800138000"
     assert normalise_number("１３８ ００１３ ８０００") == "13800138000"
     assert normalise_number("010-12345678") == "01012345678"
+    assert normalise_number("+86 10 1234 5678") == "1012345678"  # a Beijing landline from abroad
+    assert normalise_number("0086-10-12345678") == "1012345678"
     assert normalise_number("") == ""
 
 
@@ -216,6 +220,12 @@ def test_public_numbers_compare_after_normalisation(listed, written):
     found = find_personal_data(text, public_numbers=[listed])
     assert described(text, found) == [mobile_hit("13912345678", "13912345678")]
     assert len(find_personal_data(text)) == 2  # without the list both are reported
+
+
+def test_public_bank_accounts_are_not_reported():
+    text = f"捐款账号：{CARD_16}"
+    assert find_personal_data(text, public_numbers=["6228 4800 1234 5671"]) == []
+    assert described(text, find_personal_data(text)) == [card_hit(CARD_16, True)]
 
 
 def test_fast_path_skips_normalisation(monkeypatch):
@@ -251,3 +261,23 @@ def test_a_number_is_found_wherever_it_stands(number, before, after):
     text = before + number + after
     found = find_personal_data(text)
     assert [text[f.start:f.end] for f in found] == [number]
+
+
+def reference(text: str) -> list[Finding]:
+    """The detector run over the whole text normalised at once, without windows."""
+    found: list[Finding] = []
+    for join in (True, False):
+        for f in pii._scan(text, text, 0, join, set()):
+            if not any(g.start < f.end and f.start < g.end for g in found):
+                found.append(f)
+    return sorted(found, key=lambda f: (f.start, f.end))
+
+
+_PIECES = st.sampled_from([ID_A, ID_A.lower(), "13812345678", CARD_19, "+86", "＋", " ", "  ", ZW, "a", "x",
+                           "人", "卡号", "。", "1", "6", "-", "１", "\u3000", "\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=16).map("".join))
+def test_scanning_windows_matches_scanning_the_whole_text(text):
+    assert find_personal_data(text) == reference(text)
