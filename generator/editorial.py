@@ -50,8 +50,11 @@ def personal_data_problems(text: str, source: PurePosixPath, public_numbers: Seq
 def file_name_problems(root: Path, source: PurePosixPath, public_numbers: Sequence[str]) -> list[Problem]:
     """Personal data in the names of an entry's folder and files (a scan named after an ID card…)."""
     folder = root / source.parent
+    names = [source.parent.name] + sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    if not find_personal_data("\n".join(names), public_numbers):
+        return []  # one scan for the usual folder with nothing in its names
     problems = []
-    for name in [source.parent.name] + sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")):
+    for name in names:
         for finding in find_personal_data(name, public_numbers):
             if finding.strong:
                 shown = name[:finding.start] + finding.masked + name[finding.end:]

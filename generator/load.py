@@ -124,8 +124,13 @@ def _pages(loaded: Loaded) -> list[PurePosixPath]:
     return [PAGES_DIR / p.name for p in sorted(directory.glob("*.md")) if not p.name.startswith(".")]
 
 
-def read_text(loaded: Loaded, source: PurePosixPath) -> str | None:
-    """Read and decode one file, recording a problem instead of raising."""
+def read_text(loaded: Loaded, source: PurePosixPath, keep_lines: bool = True) -> str | None:
+    """Read and decode one file, recording a problem instead of raising.
+
+    ``keep_lines``: keep its lines in ``loaded.sources`` for code frames
+    (documents skip this; ``pipeline.check`` reads the lines of the few files
+    that have problems afterwards).
+    """
     path = loaded.root / source
     try:
         size = path.stat().st_size
@@ -141,7 +146,8 @@ def read_text(loaded: Loaded, source: PurePosixPath) -> str | None:
     if problem:
         loaded.problems.append(problem)
         return None
-    loaded.sources[source] = text.split("\n")
+    if keep_lines:
+        loaded.sources[source] = text.split("\n")
     return text
 
 
@@ -206,7 +212,7 @@ def split_front_matter(text: str, source: PurePosixPath) -> tuple[str, str, int]
 def read_document(root: Path, ref: DocumentRef, problems: list[Problem]) -> Document:
     """Read one document; what is wrong with it goes to ``problems``."""
     scratch = Loaded(root=root)
-    text = read_text(scratch, ref.source)
+    text = read_text(scratch, ref.source, keep_lines=False)
     problems += scratch.problems
     source, name = ref.source, ref.name
     if text is None:

@@ -62,6 +62,9 @@ _TRANSLATE = str.maketrans({**{f: str(i) for i, f in enumerate(_FULL_DIGITS)},
 _SEP = "\\-" + _SPACES + _ZERO_WIDTH
 _DIGIT = "0-9" + _FULL_DIGITS
 _RUN = re.compile(f"[{_DIGIT}](?:[{_SEP}]*[{_DIGIT}]){{10,}}(?:[{_SEP}]*[xXｘＸ])?")
+# A looser superset of _RUN without its nested repetition, which the regex
+# engine scans about three times faster: most documents stop here.
+_MAYBE_RUN = re.compile(f"[{_DIGIT}][{_DIGIT}{_SEP}]{{10,}}")
 
 # Patterns below run on normalised text. A number touching an ASCII letter or
 # digit is part of a longer token (2021YFB1234500, a hex hash), so it is not one.
@@ -131,7 +134,10 @@ def normalise_number(value: str) -> str:
 
 def find_personal_data(text: str, public_numbers: Iterable[str] = ()) -> list[Finding]:
     """Every ID number, mobile and bank card in ``text``, in order of position."""
-    first = _RUN.search(text)
+    maybe = _MAYBE_RUN.search(text)
+    if maybe is None:
+        return []
+    first = _RUN.search(text, maybe.start())
     if first is None:
         return []
     public = {normalise_number(n) for n in public_numbers}

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import output
+from .checkcache import CheckCache
 from .load import DocumentRef, Loaded, load_campaign, load_site, source_lines
 from .model import Campaign, Site
 from .output import Output, SiteDirError
@@ -83,7 +84,19 @@ _PARALLEL_MIN = 200  # documents; below this a second process costs more than it
 
 
 def _check_documents(root: Path, refs: list[DocumentRef], *settings) -> list[Checked]:
-    """Check the documents on both cores: each is independent of the others."""
+    """Check the documents not checked before (checkcache), on both cores: each is independent of the others."""
+    cache = CheckCache.open(root, *settings)
+    keys = {ref.source: cache.document_key(root, ref) for ref in refs}
+    known = {ref.source: cache.get(ref.source, keys[ref.source]) for ref in refs}
+    missing = [ref for ref in refs if known[ref.source] is None]
+    for checked in _check_in_parallel(root, missing, settings):
+        known[checked.source] = checked
+        cache.put(checked.source, keys[checked.source], checked)
+    cache.save({str(ref.source) for ref in refs})
+    return [known[ref.source] for ref in refs]
+
+
+def _check_in_parallel(root: Path, refs: list[DocumentRef], settings: tuple) -> list[Checked]:
     if len(refs) < _PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
         return check_documents(root, refs, *settings)
     half = len(refs) // 2

@@ -14,6 +14,7 @@ SITES = ["bad-many-problems", "bad-related-missing", "bad-activity-unknown-exemp
 
 @pytest.mark.parametrize("name", SITES)
 def test_two_processes_report_exactly_what_one_does(tmp_path, monkeypatch, name):
+    monkeypatch.setenv("EXEMPLAR_NO_CACHE", "1")  # both runs must really check
     root = copy_fixture_site(name, tmp_path / name)
     serial = pipeline.check(root)
     monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 1)
@@ -27,6 +28,7 @@ def test_two_processes_report_exactly_what_one_does(tmp_path, monkeypatch, name)
 
 
 def test_a_valid_campaign_gives_the_same_model_either_way(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXEMPLAR_NO_CACHE", "1")
     root = copy_fixture_site("base", tmp_path / "base")
     serial = pipeline.check(root)
     monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 1)
