@@ -621,6 +621,9 @@ def _has_front_matter(text: str) -> bool:
 _FLOW_LINE = re.compile("[ \t]*(?:-[ \t]+)*[A-Za-z_][\\w.-]*:[ \t]+(\\[[^\\[\\]{}\"'#\n]*\\])[ \t]*")
 
 
+_FLOW_MAP_LINE = re.compile("[ \t]*(?:-[ \t]+)*(?:[A-Za-z_][\\w.-]*:[ \t]+)?\\{[^{}\n]*\\}[ \t]*")
+
+
 def _drop_clean_lists(text: str, wanted: dict[int, int], close_offset: int | None,
                       index: _TermIndex) -> None:
     """Remove front matter lists like ``tags: [甲, 乙]`` whose items are all clean.
@@ -632,8 +635,21 @@ def _drop_clean_lists(text: str, wanted: dict[int, int], close_offset: int | Non
     if close_offset is None:
         return
     front = text[:close_offset]
-    if "|" in front or ">" in front or '"' in front or "'" in front or "<" in front:
-        return  # a block or quoted scalar could hold the line: read the YAML properly
+    if "|" in front or ">" in front:
+        return  # a block scalar could hold the line: read the YAML properly
+    # One-line flow mappings ({file: a.jpg, alt: …}) are never corrected (see
+    # the module docstring), so they are no candidates; quotes written inside
+    # them (a sign-off's by: "…") cannot open a scalar spanning other lines.
+    quoted_elsewhere = False
+    for number, offset in list(wanted.items()):
+        if offset < close_offset and _FLOW_MAP_LINE.fullmatch(text, offset, text.find("\n", offset)):
+            del wanted[number]
+    for line in front.split("\n"):
+        if ('"' in line or "'" in line or "<" in line) and not _FLOW_MAP_LINE.fullmatch(line):
+            quoted_elsewhere = True
+            break
+    if quoted_elsewhere:
+        return  # a quoted scalar could hold the line: read the YAML properly
     traditional = _traditional_re()
     for number, offset in list(wanted.items()):
         if offset >= close_offset:
