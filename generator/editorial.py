@@ -78,8 +78,13 @@ NOT_PROSE = frozenset({
 })
 
 
-def non_prose_lines(tree: YNode | None) -> set[int]:
-    """File lines holding only values that house style must not touch."""
+def non_prose_lines(tree: YNode | None, text: str = "") -> set[int]:
+    """File lines holding only values that house style must not touch.
+
+    Besides the values above, whole-line YAML comments: they are never
+    published, and are often commented-out YAML (``# consent: {…, note: …}``)
+    that a punctuation fix would break.
+    """
     fixed: set[int] = set()
     prose: set[int] = set()
     stack: list[tuple[YNode, str | None]] = [(tree, None)] if tree is not None else []
@@ -91,7 +96,19 @@ def non_prose_lines(tree: YNode | None) -> set[int]:
             stack += [(item, key) for item in node.items]
         else:
             (fixed if key in NOT_PROSE else prose).add(node.pos.line)
-    return fixed - prose
+    return (fixed - prose) | _yaml_comment_lines(text)
+
+
+def _yaml_comment_lines(text: str) -> set[int]:
+    lines = text.split("\n")
+    in_front_matter = bool(lines) and lines[0].rstrip() == "---"
+    comments = set()
+    for number, line in enumerate(lines[1:] if in_front_matter else lines, start=2 if in_front_matter else 1):
+        if in_front_matter and line.rstrip() in ("---", "..."):
+            break
+        if line.lstrip().startswith("#"):
+            comments.add(number)
+    return comments
 
 
 _STYLE_CODES = {"spacing": "W802", "traditional": "W803"}
@@ -99,7 +116,7 @@ _STYLE_CODES = {"spacing": "W802", "traditional": "W803"}
 
 def style_problems(text: str, source: PurePosixPath, tree: YNode | None, terms: Sequence[Term]) -> list[Problem]:
     problems = []
-    for finding in find_style_issues(text, _style_terms(terms), non_prose_lines(tree)):
+    for finding in find_style_issues(text, _style_terms(terms), non_prose_lines(tree, text)):
         problems.append(_style_problem(finding, source))
     return problems
 
@@ -121,7 +138,7 @@ def _style_problem(finding: StyleFinding, source: PurePosixPath) -> Problem:
 
 def fixed_text(text: str, tree: YNode | None, terms: Sequence[Term]) -> str:
     """``text`` with every house-style correction applied (``exemplar fix``)."""
-    return fix_text(text, _style_terms(terms), non_prose_lines(tree))
+    return fix_text(text, _style_terms(terms), non_prose_lines(tree, text))
 
 
 def _style_terms(terms: Sequence[Term]) -> tuple[StyleTerm, ...]:

@@ -73,3 +73,15 @@ def test_fix_refuses_without_a_readable_campaign(tmp_path, run_cli):
     code, _, err = run_cli("fix", root)
     assert code == 1 and "campaign.yml" in err
     assert (root / STORY).read_bytes() == before
+
+
+def test_commented_out_yaml_is_not_prose(tmp_path, run_cli):
+    root = copy_fixture_site("bad-house-style", tmp_path / "site")
+    story = root / STORY
+    comment = "# photos: [{file: a.jpg, caption: 测试科协在2021年,未发布}]"
+    story.write_text(story.read_text(encoding="utf-8").replace("status: published", comment + "\nstatus: published"),
+                     encoding="utf-8")
+    line = story.read_text(encoding="utf-8").split("\n").index(comment) + 1
+    assert not [p for p in check(root).problems if str(p.file) == STORY and p.line == line]
+    run_cli("fix", root)
+    assert comment in story.read_text(encoding="utf-8").split("\n")
