@@ -98,7 +98,7 @@ def format_statuses(statuses: list[EntryStatus], result: CheckResult) -> str:
     for entry in statuses:
         review = " ".join(f"{STAGE_NAMES[stage]}{MARKS[state]}" for stage, state in entry.stages) or "—"
         problems = f"{entry.errors} 错 {entry.warnings} 警" if entry.errors or entry.warnings else "—"
-        rows.append((KIND_NAMES[entry.kind], entry.source, entry.title, STATUS_NAMES.get(entry.status, entry.status),
+        rows.append((KIND_NAMES[entry.kind], entry.source, _clip(entry.title, 24), STATUS_NAMES.get(entry.status, entry.status),
                      review, problems, entry.next_step))
     widths = [max(_width(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
     lines = ["  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row[:-1])) + "  " + row[-1]
@@ -114,6 +114,18 @@ def format_statuses(statuses: list[EntryStatus], result: CheckResult) -> str:
         summary += f"；条目以外的文件有 {other} 个错误（exemplar check）"
     legend = "审核：✓ 已签发  ✗ 未签发  ! 签发后有改动"
     return "\n".join(lines + ["", summary + "。", legend])
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells, with an ellipsis when cut."""
+    if _width(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if _width(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
 
 
 def _width(text: str) -> int:
