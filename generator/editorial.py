@@ -17,7 +17,7 @@ from .pii import KIND_NAMES, find_personal_data
 from .problems import Problem, Severity
 from .style import StyleFinding, find_style_issues, fix_text
 from .style import Term as StyleTerm
-from .yamlsafe import YMap, YNode, YScalar, YSeq
+from .yamlsafe import YMap, YNode, YSeq
 
 # ------------------------------------------------------------ personal data
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import REPO, SITES
+from conftest import SITES
 from exemplar.output import MARKER
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
