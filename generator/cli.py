@@ -423,7 +423,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
         if problem is not None:
             print(f"跳过 {source}：{problem.message}", file=sys.stderr)
             continue
-        new = fixed_text(text, tree, campaign.rules.terms)
+        new = fixed_text(text, tree, campaign.rules)
         if new != text:
             changes.append((source, raw, new))
             for line in difflib.unified_diff(text.split("\n"), new.split("\n"), f"a/{source}", f"b/{source}",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from .model import Term
+from .model import Rules, Term
 from .pii import KIND_NAMES, find_personal_data
 from .problems import Problem, Severity
 from .style import StyleFinding, find_style_issues, fix_text
@@ -114,9 +114,9 @@ def _yaml_comment_lines(text: str) -> set[int]:
 _STYLE_CODES = {"spacing": "W802", "traditional": "W803"}
 
 
-def style_problems(text: str, source: PurePosixPath, tree: YNode | None, terms: Sequence[Term]) -> list[Problem]:
+def style_problems(text: str, source: PurePosixPath, tree: YNode | None, rules: Rules) -> list[Problem]:
     problems = []
-    for finding in find_style_issues(text, _style_terms(terms), non_prose_lines(tree, text)):
+    for finding in find_style_issues(text, _style_terms(rules.terms), non_prose_lines(tree, text), rules.spacing):
         problems.append(_style_problem(finding, source))
     return problems
 
@@ -136,9 +136,9 @@ def _style_problem(finding: StyleFinding, source: PurePosixPath) -> Problem:
                    length=len(finding.old))
 
 
-def fixed_text(text: str, tree: YNode | None, terms: Sequence[Term]) -> str:
+def fixed_text(text: str, tree: YNode | None, rules: Rules) -> str:
     """``text`` with every house-style correction applied (``exemplar fix``)."""
-    return fix_text(text, _style_terms(terms), non_prose_lines(tree, text))
+    return fix_text(text, _style_terms(rules.terms), non_prose_lines(tree, text), rules.spacing)
 
 
 def _style_terms(terms: Sequence[Term]) -> tuple[StyleTerm, ...]:

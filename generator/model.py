@@ -238,6 +238,7 @@ class Rules:
     review_stages: int = 1  # 1: a final sign-off (or v1 reviewed_by); 3: 初审, 复审 and 终审
     terms: tuple[Term, ...] = ()
     public_numbers: tuple[str, ...] = ()  # phone numbers that may appear (hotlines)
+    spacing: bool = True  # W802: spaces between Chinese and Latin letters or digits, full-width punctuation
 
 
 @dataclass(frozen=True, slots=True)

@@ -950,9 +950,9 @@ def _prepare(text: str, terms: Sequence[Term], skip_lines: Container[int]
     return index, lines, _layout(text, lines, set(wanted), close_offset)
 
 
-def find_style_issues(text: str, terms: Sequence[Term],
-                      skip_lines: Container[int] = ()) -> list[StyleFinding]:
-    """Every term, spacing and traditional-character problem in ``text``."""
+def find_style_issues(text: str, terms: Sequence[Term], skip_lines: Container[int] = (),
+                      spacing: bool = True) -> list[StyleFinding]:
+    """Every term, spacing and traditional-character problem in ``text`` (spacing only when ``spacing``)."""
     index, lines, layout = _prepare(text, terms, skip_lines)
     if not layout:
         return []
@@ -975,7 +975,7 @@ def find_style_issues(text: str, terms: Sequence[Term],
                 for offset, old, new in _traditional_runs(segment, spans):
                     findings.append(StyleFinding("traditional", number, start + offset + 1,
                                                  old, new, "warning"))
-            spaced.append(_spacing(segment, context))
+            spaced.append(_spacing(segment, context) if spacing else segment)
         corrected = _replace_segments(line, segments, spaced)
         if corrected != line:
             findings.append(StyleFinding("spacing", number, _first_difference(line, corrected) + 1,
@@ -990,7 +990,7 @@ def find_style_issues(text: str, terms: Sequence[Term],
 _MAX_PASSES = 8
 
 
-def _fix_once(text: str, terms: Sequence[Term], skip_lines: Container[int]) -> str:
+def _fix_once(text: str, terms: Sequence[Term], skip_lines: Container[int], spacing: bool) -> str:
     index, lines, layout = _prepare(text, terms, skip_lines)
     if not layout:
         return text
@@ -1000,18 +1000,18 @@ def _fix_once(text: str, terms: Sequence[Term], skip_lines: Container[int]) -> s
         for start, end, context in segments:
             segment = _apply_terms(line[start:end], context, index)
             segment = _apply_traditional(segment, context)
-            fixed.append(_spacing(segment, context))
+            fixed.append(_spacing(segment, context) if spacing else segment)
         lines[number - 1] = _replace_segments(line, segments, fixed)
     return "\n".join(lines)
 
 
-def fix_text(text: str, terms: Sequence[Term], skip_lines: Container[int] = ()) -> str:
-    """``text`` with every fixable term, spacing and traditional problem fixed."""
+def fix_text(text: str, terms: Sequence[Term], skip_lines: Container[int] = (), spacing: bool = True) -> str:
+    """``text`` with every fixable term, spacing (when ``spacing``) and traditional problem fixed."""
     # One pass can expose more work (a replaced term next to a letter, a
     # conversion that converts again), so repeat to a fixed point; fixes never
     # add or remove lines, so skip_lines keep pointing at the same lines.
     for _ in range(_MAX_PASSES):
-        fixed = _fix_once(text, terms, skip_lines)
+        fixed = _fix_once(text, terms, skip_lines, spacing)
         if fixed == text:
             break
         text = fixed

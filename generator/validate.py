@@ -187,6 +187,7 @@ CAMPAIGN = Record({
                                   "level": F(Choice(("warning", "error")), default="warning")}, m.Term)),
                    default_factory=tuple),
         "public_numbers": F(ListOf(Text(max_len=30)), default_factory=tuple),
+        "spacing": F(Bool(), default=True),
     }, m.Rules)),
     "media": F(Record({
         "site_url": F(Url(), True),
@@ -239,7 +240,7 @@ def check_document(root: Path, ref: DocumentRef, vocabularies: dict, today: dt.d
     doc = read_document(root, ref, problems)
     problems += personal_data_problems(doc.text, doc.source, public_numbers)
     if doc.meta is not None:  # house style waits until the front matter can be read
-        problems += style_problems(doc.text, doc.source, doc.meta, rules.terms)
+        problems += style_problems(doc.text, doc.source, doc.meta, rules)
     if ref.kind != "page":
         problems += file_name_problems(root, doc.source, public_numbers)
     problems += lint_markdown(doc.body, doc.body_line, doc.source,
@@ -295,7 +296,7 @@ def validate(loaded: Loaded, today: dt.date | None = None,
             text = "\n".join(loaded.sources[data.source])
             problems += personal_data_problems(text, data.source, public_numbers)
             if data.root is not None:
-                problems += style_problems(text, data.source, data.root, rules.terms)
+                problems += style_problems(text, data.source, data.root, rules)
     documents = check_all(loaded.root, loaded.documents, vocabularies, today, rules, public_numbers)
     for document in documents:
         problems += document.problems

@@ -85,3 +85,16 @@ def test_commented_out_yaml_is_not_prose(tmp_path, run_cli):
     assert not [p for p in check(root).problems if str(p.file) == STORY and p.line == line]
     run_cli("fix", root)
     assert comment in story.read_text(encoding="utf-8").split("\n")
+
+
+def test_spacing_rules_can_be_turned_off(tmp_path, run_cli):
+    # Some offices follow the print convention of no space between Chinese and digits (2021年).
+    root = copy_fixture_site("bad-house-style", tmp_path / "site")
+    campaign = root / "content/campaign.yml"
+    campaign.write_text(campaign.read_text(encoding="utf-8").replace("rules:\n", "rules:\n  spacing: false\n"),
+                        encoding="utf-8")
+    assert style_codes(root) == ["E801", "E801", "W803", "W803"]
+    run_cli("fix", root)
+    text = (root / STORY).read_text(encoding="utf-8")
+    assert "2001年，他来到测试市科协" in text and "使用GPS定位" in text and "实验室里" in text
+    assert style_codes(root) == []
