@@ -15,6 +15,7 @@ without OCR; it is the same text the pages carry, which is scanned).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -26,7 +27,10 @@ from .pii import KIND_NAMES, find_personal_data
 
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".json", ".txt", ".webmanifest"})
 ARCHIVE_SUFFIXES = frozenset({".docx", ".zip"})
-ARCHIVE_MEMBER_SUFFIXES = TEXT_SUFFIXES | {".rels", ".md"} | ARCHIVE_SUFFIXES
+ARCHIVE_MEMBER_SUFFIXES = TEXT_SUFFIXES | {".md"} | ARCHIVE_SUFFIXES
+# The parts of a Word file that hold what a reader sees; styles, fonts, themes
+# and settings are large, hold no text of ours, and would triple the scan.
+WORD_TEXT_PARTS = re.compile(r"word/(document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml|docProps/(core|app)\.xml")
 MAX_MEMBER_BYTES = 32 * 1024 * 1024  # our exports are small; a larger member is not ours to read whole
 
 
@@ -44,6 +48,7 @@ class Leak:
 def scan_site(site: Path, public_numbers: Iterable[str] = ()) -> list[Leak]:
     public = tuple(public_numbers)
     leaks: list[Leak] = []
+    _seen_archives.clear()
     for path in sorted(site.rglob("*")):
         if not path.is_file() or path.is_symlink():
             continue
@@ -63,13 +68,30 @@ def _scan_text(name: str, data: bytes, public: tuple[str, ...]) -> Iterator[Leak
             yield Leak(name, text.count("\n", 0, finding.start) + 1, finding.kind, finding.masked)
 
 
+# An archive seen before in this scan (press.docx, again inside press-kit.zip):
+# digest -> whether it leaked; a clean copy is not read twice.
+_seen_archives: dict[str, bool] = {}
+
+
 def _scan_archive(name: str, data: bytes, public: tuple[str, ...]) -> list[Leak]:
+    digest = hashlib.sha256(data).hexdigest()
+    if _seen_archives.get(digest) is False:
+        return []
+    leaks = _read_archive(name, data, public)
+    _seen_archives[digest] = bool(leaks)
+    return leaks
+
+
+def _read_archive(name: str, data: bytes, public: tuple[str, ...]) -> list[Leak]:
     leaks: list[Leak] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            is_word = "word/document.xml" in archive.namelist()
             for member in archive.infolist():
                 suffix = Path(member.filename).suffix.lower()
                 if member.is_dir() or suffix not in ARCHIVE_MEMBER_SUFFIXES or member.file_size > MAX_MEMBER_BYTES:
+                    continue
+                if is_word and not WORD_TEXT_PARTS.fullmatch(member.filename):
                     continue
                 inner = archive.read(member)
                 label = f"{name}!{member.filename}"

@@ -1,0 +1,55 @@
+"""The last gate reads what is about to be published: pages, feeds, the search index and the exports."""
+
+import io
+import zipfile
+
+from exemplar.gate import scan_site
+
+ID = "11010519491231002X"
+
+
+def docx_with(text_runs: list[str]) -> bytes:
+    """A minimal Word file whose paragraph is split into the given runs, as Word does."""
+    runs = "".join(f"<w:r><w:t>{run}</w:t></w:r>" for run in text_runs)
+    document = ('<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                f"<w:body><w:p>{runs}</w:p></w:body></w:document>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", document)
+        archive.writestr("word/styles.xml", "<w:styles>" + "0" * 40 + "</w:styles>")  # not text a reader sees
+    return buffer.getvalue()
+
+
+def test_pages_feeds_and_the_search_index_are_read(tmp_path):
+    (tmp_path / "stories/li-si").mkdir(parents=True)
+    (tmp_path / "stories/li-si/index.html").write_text("<p>第一行</p>\n<p>电话 13912345678</p>", encoding="utf-8")
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search/search_index.json").write_text(f'{{"docs": [{{"text": "证件 {ID}"}}]}}', encoding="utf-8")
+    (tmp_path / "feed.xml").write_text("<rss><item>办公电话 0312-5012021</item></rss>", encoding="utf-8")
+    leaks = scan_site(tmp_path, ["0312-5012021"])
+    assert [leak.describe() for leak in leaks] == [
+        "search/search_index.json:1: 居民身份证号 1101**********002X",
+        "stories/li-si/index.html:2: 手机号码 139****5678",
+    ]
+
+
+def test_word_files_and_zips_are_read_inside(tmp_path):
+    (tmp_path / "press.docx").write_bytes(docx_with(["联系人身份证号：", ID[:9], ID[9:]]))  # cut across runs
+    kit = io.BytesIO()
+    with zipfile.ZipFile(kit, "w") as archive:
+        archive.writestr("press.docx", docx_with(["手机 139", "1234", "5678"]))
+        archive.writestr("poster.png", b"\x89PNG 13912345678")  # images are not text: not read
+    (tmp_path / "press-kit.zip").write_bytes(kit.getvalue())
+    leaks = scan_site(tmp_path)
+    assert [leak.describe() for leak in leaks] == [
+        "press-kit.zip!press.docx!word/document.xml:1: 手机号码 139****5678",
+        "press.docx!word/document.xml:1: 居民身份证号 1101**********002X",
+    ]
+
+
+def test_theme_scripts_and_a_weak_bank_card_look_alike_do_not_stop_a_build(tmp_path):
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets/bundle.js").write_text("var n = 13912345678;", encoding="utf-8")
+    (tmp_path / "index.html").write_text("<p>编号 6217000012345670</p>", encoding="utf-8")
+    assert scan_site(tmp_path) == []
