@@ -91,3 +91,13 @@ def test_key_date_counts_have_enough_contrast(page: Page, sample: Site) -> None:
     visit(page, sample, "timeline")
     blocking = blocking_violations(page, context=".ex-keydate-nav", rules=["color-contrast"], ignore_known=False)
     assert not blocking, violations_report(blocking)
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_headings_never_skip_a_level(page: Page, sample: Site, kind: str) -> None:
+    """axe rates heading-order "moderate"; Lighthouse's accessibility score counts it, and screen-reader users navigate by it."""
+    path = visit(page, sample, kind)
+    results = AXE.run(page, options={"runOnly": {"type": "rule", "values": ["heading-order"]},
+                                     "resultTypes": ["violations"]})
+    violations = results.response["violations"]
+    assert not violations, f"{kind} ({path}):\n{violations_report(violations)}"
