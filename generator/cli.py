@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import logging
 import os
 import string
@@ -138,6 +139,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+_WRITE_ERRORS = {errno.ENOSPC: "磁盘空间不足", errno.EFBIG: "文件超过了系统允许的大小", errno.EDQUOT: "超出了磁盘配额",
+                 errno.EROFS: "磁盘是只读的", errno.EIO: "磁盘读写出错"}
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .media.fonts import FontNotFound
     from .output import SiteDirError
@@ -158,6 +163,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (SiteDirError, RenderFailed, FontNotFound) as error:
         print(f"exemplar: {error}", file=sys.stderr)
         print("没有生成网站；原有网站保持不变。", file=sys.stderr)
+        return 1
+    except OSError as error:  # a full disk (ENOSPC), a file size limit (EFBIG), a failing device
+        reason = _WRITE_ERRORS.get(error.errno, error.strerror or str(error))
+        path = error.filename2 or error.filename  # copying: the file being written is the second
+        print(f"exemplar: 写入文件失败（{reason}）" + (f"：{path}" if path else ""), file=sys.stderr)
+        print("没有生成网站；原有网站保持不变。请检查磁盘空间后重新构建。", file=sys.stderr)
         return 1
     if compiled.warnings:
         print(compiled.warnings)

@@ -14,6 +14,7 @@ content folders (notes, spreadsheets, ``.DS_Store``) are not part of the result.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -96,9 +97,19 @@ def load_campaign(loaded: Loaded) -> DataFile | None:
     return _load_data_file(loaded, CAMPAIGN_FILE, required=True)
 
 
+def _outside(loaded: Loaded, folder: PurePosixPath) -> bool:
+    """Whether a content folder leads out of the site root through a symbolic link (then it is not read)."""
+    directory = loaded.root / folder
+    if directory.resolve().is_relative_to(loaded.root.resolve()):
+        return False
+    loaded.problems.append(Problem("E403", f"{folder} 通过符号链接指向站点目录之外，不会被读取", folder,
+                                   hint="把内容放进站点目录里的真实目录"))
+    return True
+
+
 def _bundles(loaded: Loaded, folder: PurePosixPath) -> list[PurePosixPath]:
     directory = loaded.root / folder
-    if not directory.is_dir():
+    if not directory.is_dir() or _outside(loaded, folder):
         return []
     found = []
     for entry in sorted(directory.iterdir()):
@@ -119,7 +130,7 @@ def _bundles(loaded: Loaded, folder: PurePosixPath) -> list[PurePosixPath]:
 
 def _pages(loaded: Loaded) -> list[PurePosixPath]:
     directory = loaded.root / PAGES_DIR
-    if not directory.is_dir():
+    if not directory.is_dir() or _outside(loaded, PAGES_DIR):
         return []
     return [PAGES_DIR / p.name for p in sorted(directory.glob("*.md")) if not p.name.startswith(".")]
 
@@ -133,6 +144,10 @@ def read_text(loaded: Loaded, source: PurePosixPath, keep_lines: bool = True) ->
     """
     path = loaded.root / source
     try:
+        if path.is_symlink():  # it could lead anywhere (a CI machine's files would show in code frames)
+            loaded.problems.append(Problem("E403", f"{source} 是符号链接，不会被读取", source, 1, 1,
+                                           hint="把内容放进真实的文件"))
+            return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             loaded.problems.append(Problem("E111", f"文件有 {size // 1024} KB，超过上限 {MAX_FILE_BYTES // 1024} KB",
@@ -169,9 +184,22 @@ def decode(data: bytes, source: PurePosixPath) -> tuple[str, Problem | None]:
             message = "文件不是 UTF-8 编码"
         hint = f"在编辑器中“另存为”选择 UTF-8，或运行：iconv -f GBK -t UTF-8 '{source}' > 新文件"
         return "", Problem("E101", message, source, line, column, hint=hint)
-    if "\x00" in text:
-        return "", Problem("E101", "文件含有 NUL 字符，不是文本文件", source, text[: text.index("\x00")].count("\n") + 1, 1)
+    control = _CONTROL.search(text)
+    if control:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        control = _CONTROL.search(text)
+        line_start = text.rfind("\n", 0, control.start()) + 1
+        line, column = text.count("\n", 0, control.start()) + 1, control.start() - line_start + 1
+        if control.group() == "\x00":
+            return "", Problem("E101", "文件含有 NUL 字符，不是文本文件", source, line, column)
+        return "", Problem("E101", f"文件含有不可见的控制字符 U+{ord(control.group()):04X}", source, line, column,
+                           hint="删除这个字符（从网页、Word 或终端复制时常被带进来）")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+# C0 and C1 control characters other than tab and newlines: no editor types them, and
+# in a page they are HTML parse errors (XML cannot hold them at all).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _looks_like_gbk(data: bytes) -> bool:

@@ -24,10 +24,15 @@ Guarantees:
   recursive on nesting (300 nested lists raise RecursionError) and slow per
   element (a 20,000-row table takes seconds); HTMLParser rescans the text for
   every unclosed ``<tag`` (``"<a" * 100000`` takes minutes); html5ever, in nh3,
-  is cubic on deeply nested lists. So a body larger than the loader's 1 MiB,
-  with unclosed tags costing more than ``HTML_SCAN_BUDGET``, whose inline
-  parsing would cost more than ``WORK_BUDGET`` (metered as it runs, see
-  ``_meter``), nested too deep for the parser, or rendering to HTML nested
+  is cubic on deeply nested lists. Python-Markdown's block parser is also
+  quadratic in the lines of a block (``"a\n===\n" * 20000``, setext headings,
+  takes minutes) and its inline pass in the depth of one match's elements
+  (``"**" * 200000 + "a" + "**" * 200000``), and nh3 is quadratic in the
+  character references of a text (1 MiB of ``&`` takes 25 s). So a body longer
+  than ``MAX_BODY_CHARS`` or ``MAX_BODY_LINES``, with unclosed tags costing
+  more than ``HTML_SCAN_BUDGET``, whose inline parsing would cost more than
+  ``WORK_BUDGET`` (metered as it runs, see ``_meter``), nested too deep for the
+  parser or inside one inline match, or rendering to HTML nested
   deeper than ``MAX_NESTING`` is not rendered as Markdown: it is shown as
   escaped plain paragraphs, and ``lint_markdown`` reports E504, so ``check``
   stops it before any build.
@@ -73,7 +78,6 @@ from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.slugs import slugify
 
-from .load import MAX_FILE_BYTES
 from .problems import Problem, Severity
 from .schema import Context, check_bundle_file
 from .yamlsafe import Pos
@@ -114,7 +118,8 @@ CLEAN_CONTENT_TAGS = frozenset({
 })
 _CODE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
 
-MAX_BODY_CHARS = MAX_FILE_BYTES  # the loader refuses larger files (E111)
+MAX_BODY_CHARS = 200_000  # characters; a long story has 5,000 (the loader refuses files over 1 MiB: E111)
+MAX_BODY_LINES = 3_000  # lines; a long story has 100
 MAX_NESTING = 40  # open elements; real bodies stay under 10
 WORK_BUDGET = 3_000_000  # characters inline parsing may scan (see _meter); a 4,000-character story uses 0.1 %
 AUDIT_SHORTCUT = True  # skip rendering when the scan is provably complete (tests turn it off to compare)
@@ -207,13 +212,29 @@ def sanitize(fragment: str) -> str:
 
     A fragment nested deeper than ``MAX_NESTING`` is escaped whole instead:
     html5ever's cost grows with the cube of the depth.
+
+    html5ever serialises some misnested input as markup that parses into
+    another tree (``<h2><a><h2>`` comes out as an ``<h2>`` inside an ``<h2>``,
+    which a browser splits in two), so the result is cleaned again until it is
+    a fixed point: what the browser builds is then what was checked.
     """
     if html_depth(fragment) > MAX_NESTING:
         fragment = html.escape(fragment, quote=False)
-    return _CLEANER.clean(fragment)
+    clean = _CLEANER.clean(fragment)
+    for _ in range(_MAX_CLEAN_PASSES):
+        again = _CLEANER.clean(clean)
+        if again == clean:
+            return clean
+        clean = again
+    return _CLEANER.clean(html.escape(fragment, quote=False))  # never seen: text cannot misnest
+
+
+_MAX_CLEAN_PASSES = 3
 
 
 def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    if name in URL_ATTRIBUTES and "\\" in value:
+        return None  # browsers read "\\" as "/": "\\\\evil.example\\a" is a link to another host
     if name in SRCSET_ATTRIBUTES:
         return value if all(url_allowed(url) for url in _srcset_urls(value)) else None
     if tag == "code" and name == "class":
@@ -231,6 +252,8 @@ _PROBE = nh3.Cleaner(tags={"a"}, attributes={"a": {"href"}}, link_rel=None, url_
 @lru_cache(maxsize=4096)
 def url_allowed(url: str) -> bool:
     """Whether the sanitizer keeps ``url`` in an href or src: asked of nh3 itself, so the lint agrees."""
+    if "\\" in url:
+        return False  # dropped by _filter_attribute
     return "href=" in _PROBE.clean(f'<a href="{html.escape(url)}">x</a>')
 
 
@@ -275,7 +298,7 @@ def html_depth(fragment: str, limit: int = MAX_NESTING) -> int:
 class _TooComplex(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "size", "html", "work" or "nesting"
+        self.reason = reason  # "size", "lines", "html", "work" or "nesting"
 
 
 @dataclass
@@ -341,7 +364,10 @@ def _meter(md: markdown.Markdown) -> None:
 
         def metered_match(m: re.Match[str], data: str, handle_match=handle_match):
             charge(len(data) // _REBUILD_SHARE + 1)
-            return handle_match(m, data)
+            result = handle_match(m, data)
+            if isinstance(result[0], etree.Element) and _deeper_than(result[0], MAX_NESTING):
+                raise _TooComplex("nesting")  # the inline pass copies the ancestors of every nested element
+            return result
 
         pattern.handleMatch = metered_match
         if hasattr(pattern, "getText"):
@@ -370,9 +396,22 @@ def _meter(md: markdown.Markdown) -> None:
             pattern.find_code_spans = metered_find
 
 
+def _deeper_than(element: etree.Element, limit: int) -> bool:
+    """Whether elements nest more than ``limit`` deep under ``element`` (stops looking past ``limit``)."""
+    stack = [(element, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node)
+    return False
+
+
 def _convert(body: str, image_src: ImageSrc | None) -> _Converted:
     if len(body) > MAX_BODY_CHARS:
         raise _TooComplex("size")
+    if body.count("\n") >= MAX_BODY_LINES:
+        raise _TooComplex("lines")
     if html_scan_cost(body) > HTML_SCAN_BUDGET:
         raise _TooComplex("html")
     md = _markdown()
@@ -786,7 +825,11 @@ class _Lint:
             self.report("E504", "正文里有太多没有写完的 HTML 标签（“<”后面缺少“>”），无法排版", self.position(0),
                         "要显示小于号请写成 &lt;；检查是否误粘贴了网页源代码")
         elif reason == "size":
-            self.report("E504", "正文太长，无法排版", self.position(0), "把内容拆成几篇，或删去误粘贴的数据")
+            self.report("E504", f"正文超过 {MAX_BODY_CHARS} 个字符，无法排版", self.position(0),
+                        "把内容拆成几篇，或删去误粘贴的数据")
+        elif reason == "lines":
+            self.report("E504", f"正文超过 {MAX_BODY_LINES} 行，无法排版", self.position(0),
+                        "把内容拆成几篇，或删去误粘贴的数据")
         else:
             self.report("E504", "正文的段落太长或符号太多，无法在合理时间内排版", self.position(0),
                         "把很长的段落分开，检查是否误粘贴了大量 [、*、` 等符号")
@@ -855,6 +898,8 @@ def _url_message(url: str, what: str) -> tuple[str, str]:
     scheme = _scheme(url)
     if scheme in URL_SCHEMES:  # an allowed scheme, but not a URL a browser can parse
         return f"{what}“{_shorten(url)}”不是有效的网址", "检查网址是否写完整，有没有多余的空格或符号"
+    if scheme is None and "\\" in _unescape(url):
+        return f"{what}“{_shorten(url)}”里有反斜杠“\\”", "网址和路径都用斜杠“/”；浏览器会把反斜杠当作斜杠，可能指向别的网站"
     return f"{what}“{_shorten(url)}”使用了不允许的协议" + (f" {scheme}:" if scheme else ""), _LINK_HINT
 
 
@@ -883,7 +928,9 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# Python-Markdown's escapable characters (Markdown.ESCAPED_CHARS with the tables extension's "|"), not
+# CommonMark's: "\\/" stays a backslash and a slash in the href, which a browser reads as "//".
+_BACKSLASH_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!|])")
 
 
 def _unescape(url: str) -> str:
@@ -940,7 +987,8 @@ class _Auditor(HTMLParser):
 
 def _attribute_kept(tag: str, name: str, value: str) -> bool:
     if name in ATTRIBUTES.get(tag, ()):
-        return _filter_attribute(tag, name, value) is not None or name in SRCSET_ATTRIBUTES
+        # URLs are judged (and reported as E502) by url_allowed below
+        return _filter_attribute(tag, name, value) is not None or name in SRCSET_ATTRIBUTES or name in URL_ATTRIBUTES
     if name in ATTRIBUTE_VALUES.get(tag, {}):
         return value in ATTRIBUTE_VALUES[tag][name]
     if name == "class" and tag in CLASSES:
@@ -1173,6 +1221,9 @@ def _links(masked: str, definitions: dict[str, str], scan: _Scan) -> None:
     """Inline links and images ``[text](url)``, ``![alt](url)``, and reference images ``![alt][id]``."""
     for block_start, block_end in _blocks(masked):
         stack: list[int] = []
+        # where a link's text crosses a line or a table cell; bisected, since nested brackets would make
+        # searching each text quadratic ("*[" * 20000 + "a" + "](b)*" * 20000)
+        crossings = [m.start() for m in _CROSSES.finditer(masked, block_start, block_end)]
         for m in _BRACKET.finditer(masked, block_start, block_end):
             index = m.start()
             if _escaped(masked, index):
@@ -1189,7 +1240,9 @@ def _links(masked: str, definitions: dict[str, str], scan: _Scan) -> None:
                 scan.destinations += 1
                 group = 1 if destination.group(1) is not None else 2
                 url = destination.group(group)
-                scan.plain_links &= bool(_SIMPLE_URL.fullmatch(url)) and not _CROSSES.search(masked, opening, index)
+                crossing = bisect.bisect_left(crossings, opening)
+                crosses = crossing < len(crossings) and crossings[crossing] < index
+                scan.plain_links &= bool(_SIMPLE_URL.fullmatch(url)) and not crosses
                 if url.strip():
                     scan.links.append(_Link(url.strip(), destination.start(group) + len(url) - len(url.lstrip()),
                                             image))

@@ -59,6 +59,11 @@ def check_target(root: Path, target: Path) -> Path:
         folder = root / name
         if target == folder or target.is_relative_to(folder):
             raise SiteDirError(f"网站输出目录 {target} 位于 {name}/ 中，构建会覆盖编辑的文件；请换一个目录，例如 site/")
+    for parent in target.parents:  # the nearest existing ancestor must be a folder
+        if parent.exists():
+            if not parent.is_dir():
+                raise SiteDirError(f"无法创建网站输出目录 {target}：{parent} 是一个文件，不是目录")
+            break
     if target.exists():
         if not target.is_dir():
             raise SiteDirError(f"网站输出目录 {target} 已存在且不是目录")
@@ -70,7 +75,10 @@ def check_target(root: Path, target: Path) -> Path:
 
 def prepare(root: Path, target: Path) -> Output:
     target = check_target(root, target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a regular file where a folder should be, a read-only disk...
+        raise SiteDirError(f"无法创建输出目录 {target.parent}：{exc.strerror}") from None
     # Lock the parent folder itself: no lock file is left among the editor's files.
     lock_fd = os.open(target.parent, os.O_RDONLY)
     try:

@@ -86,8 +86,9 @@ class Staged:
 # ------------------------------------------------------------------ helpers
 
 def url_segment(value: str) -> str:
-    """A vocabulary value as one URL path segment (Chinese kept, separators replaced)."""
-    return re.sub(r"[\s/\\?#%&\"'<>]+", "-", value).strip("-") or "-"
+    """A vocabulary value as one URL path segment (Chinese kept, separators replaced; never "." or "..")."""
+    segment = re.sub(r"[\s/\\?#%&\"'<>]+", "-", value).strip("-")
+    return segment if segment.strip(".") else "-"
 
 
 def page_dir(path: str) -> str:

@@ -120,8 +120,23 @@ _FULLWIDTH_KEY_ANYWHERE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：
 _TAB_INDENT = re.compile(r"^( *)\t")
 
 
+# Characters YAML refuses (control characters, U+FFFE) or reads as line breaks
+# (NEL, U+2028, U+2029: every later line number would be off): reported where
+# they are, since the reader's own error has no line.
+_UNREADABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# Control characters a double-quoted escape ("\0", "\x1b", "\a") can write into a value.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def parse_yaml(text: str, file: PurePosixPath, line_offset: int = 0) -> tuple[YNode | None, list[Problem]]:
     """Parse one YAML document. ``line_offset`` is how many file lines precede ``text``."""
+    unreadable = _UNREADABLE.search(text)
+    if unreadable:
+        line_start = text.rfind("\n", 0, unreadable.start()) + 1
+        return None, [Problem("E104", f"YAML 里有不可见的控制字符 U+{ord(unreadable.group()):04X}", file,
+                              text.count("\n", 0, unreadable.start()) + 1 + line_offset,
+                              unreadable.start() - line_start + 1,
+                              hint="删除这个字符（从网页、Word 或终端复制时常被带进来）")]
     problems = _lexical_problems(text, file, line_offset)
     if problems:
         return None, problems
@@ -143,6 +158,10 @@ def parse_yaml(text: str, file: PurePosixPath, line_offset: int = 0) -> tuple[YN
                 if event.anchor is not None or event.tag is not None:
                     return None, [_refusal(event, file, line_offset)]
                 mark = event.start_mark
+                if event.style == '"' and _CONTROL.search(event.value):
+                    return None, [Problem("E104", "双引号里的转义写出了控制字符（如 \\0、\\x1b）", file,
+                                          mark.line + 1 + line_offset, mark.column + 1,
+                                          hint="删除这个转义；要换行请用 | 块")]
                 # libyaml reports a plain scalar's style as "", pure PyYAML as None
                 node: YNode = YScalar(event.value, Pos(mark.line + 1 + line_offset, mark.column + 1), not event.style)
             elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:

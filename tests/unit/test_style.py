@@ -423,7 +423,17 @@ def test_fix_text_never_raises_and_is_idempotent(text):
     fixed = fix_text(text, TERMS)
     assert fixed.count("\n") == text.count("\n")
     assert fix_text(fixed, TERMS) == fixed
-    assert find_style_issues(fixed, TERMS) == []
+    # What may stay is the documented exception: a term inside a quoted YAML
+    # value that holds a quote of its own kind is reported but left for an editor.
+    lines = fixed.split("\n")
+    assert all(f.kind == "term" and ("'" in lines[f.line - 1] or '"' in lines[f.line - 1])
+               for f in find_style_issues(fixed, TERMS))
+
+
+def test_a_term_in_a_quoted_value_with_its_own_quote_is_reported_not_fixed():
+    text = "'" * 3 + "科协'"  # YAML: the single-quoted value '科协
+    assert fix_text(text, TERMS) == text
+    assert [(f.kind, f.old) for f in find_style_issues(text, TERMS)] == [("term", "科协")]
 
 
 def test_findings_are_plain_values():
