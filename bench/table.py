@@ -91,11 +91,15 @@ def render(run, check, build, kit, lighthouse, weight, extended=None) -> str:
                 text = _s(value)
                 return text if measured_value else f"*{text}*"
 
+            def est_x(value, measured_value=False):
+                text = _x(value)
+                return text if measured_value else f"*{text}*"
+
             site_bytes = (row["output"]["exemplar"]["bytes"] + estimate["kit_output_bytes"]
                           if row["output"].get("exemplar") and "kit_output_bytes" in estimate else None)
             out.append(f"| {row['n']:,} | {_s(estimate['cold_pages_s'])} | {est(estimate['images_s'], False)} "
                        f"| {est(estimate['cold_without_kit_s'], measured)} "
-                       f"| {_x(row['ratios'].get('cold_without_kit/mkdocs'))} | {est(estimate.get('kit_s'))} "
+                       f"| {est_x(row['ratios'].get('cold_without_kit/mkdocs'), measured)} | {est(estimate.get('kit_s'))} "
                        f"| {est(estimate.get('cold_full_s'))} | {'*' + _mb(site_bytes) + '*' if site_bytes else '–'} |")
         out.append("")
         out += ["**Rebuilds**, exemplar without the media kit (a real build also copies every kit into the new "
@@ -139,19 +143,24 @@ def render(run, check, build, kit, lighthouse, weight, extended=None) -> str:
                        f"| {row['cold']['peak_mb']:.0f} MB |")
         out.append("")
     if kit:
+        measured = "one_story_full" in kit
         out += [f"**Media kit** (cards, posters, QR codes, Word and text releases, zip) on the sample campaign, "
                 f"{kit['kits']} kits, {kit['kit_bytes'] / MB:.1f} MB: the real `exemplar build` against the same "
-                f"build without the kit (bench/build_without_kit.py). Cold builds (empty caches) run once each, "
-                f"one-story rebuilds are medians of {kit['one_story_full']['runs']}.", "",
-                "| sample campaign | cold (empty caches) | one story edited | peak memory | output |",
-                "| --- | ---: | ---: | ---: | ---: |"]
+                f"build without the kit (bench/build_without_kit.py), each from empty caches, once.", "",
+                "| sample campaign | cold (empty caches) | CPU time | " + ("one story edited | " if measured else "")
+                + "peak memory | output |",
+                "| --- | ---: | ---: | " + ("---: | " if measured else "") + "---: | ---: |"]
         for label, suffix in (("`exemplar build`", "full"), ("without media kit", "without_kit")):
-            out.append(f"| {label} | {_s(kit['cold_' + suffix]['wall_s'])} | {_s(kit['one_story_' + suffix]['wall_s'])} "
-                       f"| {kit['cold_' + suffix]['peak_mb']:.0f} MB | {_mb(kit['output'][suffix]['bytes'])} |")
+            one = f"{_s(kit['one_story_' + suffix]['wall_s'])} | " if measured else ""
+            out.append(f"| {label} | {_s(kit['cold_' + suffix]['wall_s'])} | {_s(kit['cold_' + suffix]['cpu_s'])} "
+                       f"| {one}{kit['cold_' + suffix]['peak_mb']:.0f} MB | {_mb(kit['output'][suffix]['bytes'])} |")
         cold_kit = kit["cold_full"]["wall_s"] - kit["cold_without_kit"]["wall_s"]
-        out.append(f"| media kit | {_s(cold_kit)} ({cold_kit / kit['cold_full']['wall_s']:.0%}) "
-                   f"| {_s(kit['one_story_kit_s'])} | | |")
-        out.append("")
+        cpu_kit = kit["cold_full"]["cpu_s"] - kit["cold_without_kit"]["cpu_s"]
+        one = f"{_s(kit['one_story_kit_s'])} | " if measured else ""
+        out.append(f"| media kit | {_s(cold_kit)} ({cold_kit / kit['cold_full']['wall_s']:.0%}) | {_s(cpu_kit)} "
+                   f"| {one}| |")
+        out += ["", f"A rebuild after editing one story adds {_s(kit.get('one_story_kit_s'))} for the kit on the sample "
+                f"({kit.get('one_story_kit_method', '')}; copying runs at {kit['copy_bytes_per_s'] / MB:.0f} MB/s here).", ""]
     if lighthouse:
         if "error" in lighthouse:
             out += [f"**Lighthouse**: not run: {lighthouse['error']}", ""]
