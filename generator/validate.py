@@ -28,7 +28,7 @@ from .schema import (
     F, INVALID, SLUG, Bool, Choice, Context, Date, Int, Kind, ListOf, Record, Slug, Text, Url, Vocab, Year,
     check_bundle_file, node_at, slug_hint,
 )
-from .signoff import SignOffError, content_of, read_source
+from .signoff import SignOffError, content_of
 from .yamlsafe import Pos, YMap, YNode, YScalar, YSeq
 
 ACTIVITY_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -480,9 +480,8 @@ def _check_sign_off(root: Path, entry: _Entry, ctx: Context, rules: m.Rules) -> 
             entry.ok = False
         return
     try:
-        _, text = read_source(root, source)
-        current = content_of(root, source, text).digest
-    except SignOffError:  # unreadable now: reported by the loader
+        current = content_of(root, source, entry.doc.text).digest  # the text check_document already read
+    except SignOffError:  # no readable front matter: reported by the loader
         return
     if current != final.hash:
         ctx.report("E702", f"终审（{final.by}，{final.date}）签发后内容已修改", node_at(meta, "review", "final", "hash")
