@@ -103,6 +103,51 @@ def relative_root(path: str) -> str:
     return "../" * depth
 
 
+PAGE_SIZE = 48  # cards per gallery or listing page: whole rows of 2, 3 or 4
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a paginated list sits among its pages; every href relative to that page."""
+
+    number: int  # 1-based
+    count: int
+    previous: str | None
+    next: str | None
+    links: tuple[tuple[int | None, str | None], ...]  # (page number, href); (None, None) is a gap
+
+
+def paginate(items: list, base: str, size: int = PAGE_SIZE) -> list[tuple[str, list, Pager | None]]:
+    """Split a list over pages: 'stories/index.md', then 'stories/page/2/index.md', ...
+
+    A list that fits on one page has no pager. The page count grows with the
+    campaign; what one page weighs does not.
+    """
+    chunks = [items[start:start + size] for start in range(0, len(items), size)] or [[]]
+    if len(chunks) == 1:
+        return [(base, chunks[0], None)]
+    folder = page_dir(base)
+    paths = [base] + [f"{folder}page/{number}/index.md" for number in range(2, len(chunks) + 1)]
+    result = []
+    for index, (path, chunk) in enumerate(zip(paths, chunks)):
+        def href(target: int, _from: str = path) -> str:
+            return relative_root(_from) + page_dir(paths[target])
+        shown = sorted({0, len(chunks) - 1, *range(max(0, index - 2), min(len(chunks), index + 3))})
+        links: list[tuple[int | None, str | None]] = []
+        for position, target in enumerate(shown):
+            if position and target - shown[position - 1] > 1:
+                links.append((None, None))
+            links.append((target + 1, href(target)))
+        pager = Pager(index + 1, len(chunks), href(index - 1) if index else None,
+                      href(index + 1) if index + 1 < len(chunks) else None, tuple(links))
+        result.append((path, chunk, pager))
+    return result
+
+
+def _numbered(title: str, pager: Pager | None) -> str:
+    return f"{title}（第 {pager.number} 页）" if pager and pager.number > 1 else title
+
+
 @dataclass(frozen=True)
 class Picture:
     """An image ready to print: every URL already relative to the page."""
@@ -285,7 +330,7 @@ class _Builder:
     # --- pages ------------------------------------------------------------
 
     def all_pages(self) -> list[StagedPage]:
-        pages = [self.home(), self.gallery(), *self.listings(), *map(self.profile, self.publish.exemplars),
+        pages = [self.home(), *self.gallery(), *self.listings(), *map(self.profile, self.publish.exemplars),
                  self.timeline(), *map(self.activity, self.publish.activities), self.matters(), self.summary(),
                  *map(self.free_page, self.publish.pages)]
         return [page if page.head else dataclasses.replace(page, head=self.generic_head(page)) for page in pages]
@@ -349,25 +394,31 @@ class _Builder:
         return {name: [(v, ERA_NAMES.get(v, v) if name == "era" else v, counts[name][v])
                        for v in order[name] if counts[name][v]] for name, _ in FACETS}
 
-    def gallery(self) -> StagedPage:
-        path = "stories/index.md"
-        facets = [(name, label, [(value, text, count, f"{relative_root(path)}stories/{name}/{url_segment(value)}/")
-                                 for value, text, count in self.facet_values()[name]])
-                  for name, label in FACETS]
-        cards = [self.card(e, path) for e in _gallery_order(self.publish.exemplars)]
-        html = self.render("gallery.html", path, facets=facets, cards=cards)
-        return StagedPage(path, "人物风采", html, "gallery", description=f"{self.publish.campaign.name}：典型人物",
-                          hide=("navigation", "toc"), searchable=False)
+    def gallery(self) -> Iterable[StagedPage]:
+        exemplars = _gallery_order(self.publish.exemplars)
+        facet_values = self.facet_values()
+        for path, members, pager in paginate(exemplars, "stories/index.md"):
+            facets = [(name, label, [(value, text, count, f"{relative_root(path)}stories/{name}/{url_segment(value)}/")
+                                     for value, text, count in facet_values[name]])
+                      for name, label in FACETS]
+            html = self.render("gallery.html", path, facets=facets, cards=[self.card(e, path) for e in members],
+                               total=len(exemplars), pager=pager)
+            yield StagedPage(path, _numbered("人物风采", pager), html, "gallery",
+                             description=f"{self.publish.campaign.name}：典型人物", hide=("navigation", "toc"),
+                             searchable=False)
 
     def listings(self) -> Iterable[StagedPage]:
+        exemplars = _gallery_order(self.publish.exemplars)
         for name, label in FACETS:
             for value, text, _ in self.facet_values()[name]:
-                path = f"stories/{name}/{url_segment(value)}/index.md"
-                members = [e for e in _gallery_order(self.publish.exemplars) if _has_facet(e, name, value)]
-                html = self.render("listing.html", path, label=label, value=text,
-                                   cards=[self.card(e, path) for e in members])
-                yield StagedPage(path, f"{label}：{text}", html, "listing",
-                                 description=f"{label}为“{text}”的典型人物", hide=("navigation", "toc"), searchable=False)
+                base = f"stories/{name}/{url_segment(value)}/index.md"
+                members = [e for e in exemplars if _has_facet(e, name, value)]
+                for path, cards, pager in paginate(members, base):
+                    html = self.render("listing.html", path, label=label, value=text, total=len(members),
+                                       cards=[self.card(e, path) for e in cards], pager=pager)
+                    yield StagedPage(path, _numbered(f"{label}：{text}", pager), html, "listing",
+                                     description=f"{label}为“{text}”的典型人物", hide=("navigation", "toc"),
+                                     searchable=False)
 
     def profile(self, exemplar: Exemplar) -> StagedPage:
         path = f"stories/{exemplar.slug}/index.md"

@@ -8,6 +8,7 @@ it finds nothing, which is exactly what this test would catch.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from exemplar.model import Site
@@ -69,3 +70,33 @@ def test_a_name_finds_the_profile(page: Page, sample: Site) -> None:
     search(page, person.name)
     first = page.locator(".md-search-result__item a").first
     expect(first).to_have_attribute("href", re.compile(rf"stories/{person.slug}/"))
+
+
+def _fetched(page: Page) -> list[str]:
+    paths: list[str] = []
+    page.on("request", lambda request: paths.append(urlsplit(request.url).path))
+    return paths
+
+
+def test_the_search_index_is_fetched_only_when_search_is_opened(page: Page, sample: Site) -> None:
+    # The index grows with every story; a first view must not pay for it.
+    paths = _fetched(page)
+    page.goto("/stories/")
+    page.wait_for_load_state("networkidle")
+    assert not [p for p in paths if p.endswith(("search_index.json", "sitemap.xml"))], paths
+    with page.expect_request(re.compile(r"/search/search_index\.json$")):
+        page.get_by_role("textbox", name="搜索").click()
+    person = min(published(sample.exemplars), key=lambda e: e.slug)
+    search(page, person.name)
+    expect(page.locator(".md-search-result__item a").first).to_have_attribute(
+        "href", re.compile(rf"stories/{person.slug}/"))
+    assert "/sitemap.xml" not in paths
+
+
+def test_search_opened_from_the_phone_icon_works(mobile_page: Page, sample: Site) -> None:
+    person = max(published(sample.exemplars), key=lambda e: e.slug)
+    mobile_page.goto("/")
+    mobile_page.locator("label.md-header__button[for='__search']").click()
+    search(mobile_page, person.name)
+    expect(mobile_page.locator(".md-search-result__item a").first).to_have_attribute(
+        "href", re.compile(rf"stories/{person.slug}/"))

@@ -60,8 +60,9 @@
     });
   });
 
-  /* Gallery filters: narrow the cards in place; the links still lead to listing pages without JS. */
-  var filters = document.querySelector(".ex-filters");
+  /* Gallery filters: narrow the cards in place when one page holds them all; the links
+     still lead to listing pages without JS, and always when the gallery has several pages. */
+  var filters = document.querySelector(".ex-filters[data-in-place]");
   if (!filters) return;
   var cards = Array.prototype.slice.call(document.querySelectorAll(".ex-cards--gallery .ex-card"));
   var status = document.querySelector(".ex-filter-status");
