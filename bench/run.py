@@ -25,7 +25,7 @@ build    For each N, interleaved: exemplar's build without the media kit
          and Hugo with a minimal theme (bench/others.py). exemplar variants:
            cold        empty .cache and no site (only up to 100 stories: above
                        that the corpus's photos repeat, see bench/corpus.py)
-           cold_pages  no site and no check cache, processed images cached:
+           cold_pages  no site, no check or search cache, processed images cached:
                        everything but image processing, which neither MkDocs
                        nor Hugo does
            warm        nothing changed since the last build
@@ -272,7 +272,8 @@ def bench_build(n: int, work: Path, repeat: int, variants: tuple[str, ...], log:
                         continue
                     remove(root / ".cache", site)
                 elif variant == "cold_pages":
-                    remove(root / ".cache" / "exemplar" / "check.pickle", site)
+                    remove(root / ".cache" / "exemplar" / "check.pickle", root / ".cache" / "exemplar" / "search.pickle",
+                           site)
                 elif variant == "one_story":
                     story.write_text(story.read_text(encoding="utf-8") + EDIT.format(round_number + 1),
                                      encoding="utf-8")

@@ -154,7 +154,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     _quiet_mkdocs()
     started = time.perf_counter()
     try:
-        compiled = build(root, site_dir, drafts=args.drafts)
+        # Relative to where the command runs: MkDocs would take it relative to mkdocs.yml's folder.
+        compiled = build(root, site_dir.absolute(), drafts=args.drafts)
     except BuildFailed as failed:
         print(failed.report)
         print(format_summary(failed.result.problems), file=sys.stderr)
@@ -196,7 +197,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def rebuild() -> bool:
         started = time.perf_counter()
         try:
-            compiled = build(root, site_dir, drafts=args.drafts)
+            compiled = build(root, site_dir.absolute(), drafts=args.drafts)
         except BuildFailed as failed:
             print(failed.report, flush=True)
             print(f"{format_summary(failed.result.problems)}改正后会自动重新生成；浏览器里仍是上一次成功生成的网站。",

@@ -35,6 +35,7 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         self.compiled: Compiled | None = None
         self.output = None
         self.by_path: dict = {}
+        self.search_cache = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -52,6 +53,11 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         if self.compiled.warnings:
             log.warning("\n" + self.compiled.warnings)
         return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        # Every plugin's on_config has run: the search plugin's index exists whatever the order in mkdocs.yml.
+        root = Path(config.config_file_path).resolve().parent
+        self.search_cache = render.cache_search(config, root, self.compiled.staged)
 
     @event_priority(100)  # before other plugins see the files
     def on_files(self, files, config):
@@ -79,6 +85,8 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
             raise PluginError(f"生成的网站里有个人信息，已停止发布（原有网站保持不变）：\n{listing}{more}\n"
                               "这些内容不是来自编辑的文件（exemplar check 已检查过），请检查模板、主题覆盖和插件。")
         finish_output(self.output)
+        if self.search_cache is not None:
+            self.search_cache.save()
 
     def on_build_error(self, error: Exception) -> None:
         if self.output is not None:

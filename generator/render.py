@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .searchcache import SearchEntryCache
 from .stage import Staged, StagedPage
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -114,6 +115,17 @@ def run_build(root: Path, site_dir: Path | None, drafts: bool) -> None:
         mkdocs_build(config)
     except MkDocsException as exc:
         raise RenderFailed(str(exc)) from None
+
+
+def cache_search(config: MkDocsConfig, root: Path, staged: Staged) -> SearchEntryCache | None:
+    """Let mkdocs-material's search reuse the entries of pages unchanged since the last build."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(search, "search_index", None)
+    if index is None or not hasattr(index, "add_entry_from_context"):
+        return None  # search is off, or not mkdocs-material's: nothing to cache
+    cache = SearchEntryCache.open(root, dict(search.config), staged.dictionary)
+    cache.install(index)
+    return cache
 
 
 def add_search_words(words: tuple[str, ...]) -> None:

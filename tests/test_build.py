@@ -196,6 +196,17 @@ def test_refuses_a_site_dir_inside_content(base_site, run_cli):
     assert not (base_site / "content" / "out").exists()
 
 
+def test_relative_folders_are_taken_from_where_the_command_runs(base_site, tmp_path, monkeypatch):
+    monkeypatch.chdir(base_site.parent)
+    for argv, expected in (([base_site.name], base_site / "site"),
+                           ([base_site.name, "--site-dir", "public"], base_site.parent / "public")):
+        result = subprocess.run([sys.executable, "-m", "exemplar", "build", *argv], env=ENV,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert (expected / "index.html").is_file(), argv
+    assert not (base_site / base_site.name / "site").exists() and not (base_site / "public").exists()
+
+
 def test_hostile_markdown_is_neutralised_even_if_check_were_bypassed(base_site):
     """Defence in depth: the stage sanitizes whatever reaches it."""
     from exemplar.pipeline import check

@@ -1,0 +1,118 @@
+"""Search index entries remembered per page, so a rebuild segments only what changed.
+
+mkdocs-material's search plugin cuts every page into sections and splits their
+Chinese into words with jieba: about half of a build, and on a rebuild after
+editing one story nearly all of that work is repeated for pages that did not
+change. The entries a page gets depend only on:
+
+* the page: its address, its final HTML, its title, its tags and its
+  ``search`` settings (the table of contents comes from the HTML's headings);
+* the segmenter: jieba's version and dictionary, the words exemplar teaches it
+  (names, affiliations, vocabulary values) and the search plugin's settings
+  and version.
+
+The page part is each entry's key; the segmenter part keys the whole cache,
+so a new word (a new exemplar's name) starts afresh: jieba's choice of words
+in one sentence depends on the frequencies of all of them, so no entry could
+be kept safely. The cache lives in ``.cache/exemplar/search.pickle`` and holds
+the pages of the last successful build only. It is an optimisation: damaged
+or unwritable, it is ignored; ``EXEMPLAR_NO_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .writeback import atomic_write
+
+CACHE_FILE = Path(".cache/exemplar/search.pickle")
+FORMAT = 1
+
+
+class SearchEntryCache:
+    def __init__(self, path: Path | None, fingerprint: str, previous: dict[str, list[dict]]) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self.previous = previous
+        self.current: dict[str, list[dict]] = {}
+        self.hits = 0
+
+    @classmethod
+    def open(cls, root: Path, search_settings: dict[str, Any], words: tuple[str, ...]) -> SearchEntryCache:
+        if os.environ.get("EXEMPLAR_NO_CACHE") == "1":
+            return cls(None, "", {})
+        fingerprint = _fingerprint(search_settings, words)
+        path = root / CACHE_FILE
+        try:
+            with path.open("rb") as handle:
+                stored = pickle.load(handle)
+            if isinstance(stored, dict) and stored.get("fingerprint") == fingerprint:
+                return cls(path, fingerprint, stored["pages"])
+        except Exception:  # missing, damaged or from another version: start afresh
+            pass
+        return cls(path, fingerprint, {})
+
+    def install(self, index: Any) -> None:
+        """Wrap a mkdocs-material ``SearchIndex`` so known pages reuse their entries."""
+        index_page = index.add_entry_from_context
+
+        def add_entry_from_context(page) -> None:
+            key = page_key(page)
+            start = len(index.entries)
+            known = self.previous.get(key)
+            if known is not None:
+                index.entries.extend(dict(entry) for entry in known)
+                self.hits += 1
+            else:
+                index_page(page)
+            self.current[key] = [dict(entry) for entry in index.entries[start:]]
+
+        index.add_entry_from_context = add_entry_from_context
+
+    def save(self) -> None:
+        """Keep this build's pages (only after it succeeded: a failed build must not poison the next)."""
+        if self.path is None:
+            return
+        data = pickle.dumps({"fingerprint": self.fingerprint, "pages": self.current}, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, data)
+        except OSError:
+            pass
+
+
+def page_key(page: Any) -> str:
+    meta = page.meta or {}
+    parts = (page.url, page.content, str(meta.get("title", page.title)), repr(meta.get("tags")),
+             repr(meta.get("search")), repr([(item.id, item.url) for item in _walk(page.toc)]))
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _walk(toc) -> list:
+    items = []
+    for item in toc or ():
+        items.append(item)
+        items += _walk(item.children)
+    return items
+
+
+def _fingerprint(search_settings: dict[str, Any], words: tuple[str, ...]) -> str:
+    versions = []
+    for package in ("jieba", "mkdocs-material"):
+        try:
+            versions.append(metadata.version(package))
+        except metadata.PackageNotFoundError:
+            versions.append(None)
+    dictionaries = []
+    for name in ("jieba_dict", "jieba_dict_user"):
+        path = search_settings.get(name)
+        if path and os.path.isfile(path):
+            dictionaries.append(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+    settings = {key: search_settings.get(key) for key in ("lang", "separator", "pipeline", "fields")}
+    return hashlib.sha256(repr((FORMAT, versions, dictionaries, sorted(settings.items()), words))
+                          .encode("utf-8")).hexdigest()

@@ -1,0 +1,100 @@
+"""A rebuild reuses the search entries of unchanged pages, and its index is the one a cold build makes."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SITES, copy_fixture_site
+from exemplar.searchcache import CACHE_FILE
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+MARKER = "缓存里的旧文字"
+
+
+def build(root: Path, site: Path, *, cache: bool = True) -> dict:
+    env = ENV if cache else {**ENV, "EXEMPLAR_NO_CACHE": "1"}
+    result = subprocess.run([sys.executable, "-m", "exemplar", "build", str(root), "--site-dir", str(site)],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def poison(root: Path) -> None:
+    """Replace every remembered entry's text, so a reused entry shows in the built index."""
+    path = root / CACHE_FILE
+    stored = pickle.loads(path.read_bytes())
+    for entries in stored["pages"].values():
+        for entry in entries:
+            entry["text"] = MARKER
+    path.write_bytes(pickle.dumps(stored))
+
+
+def texts(index: dict) -> list[str]:
+    return [doc["text"] for doc in index["docs"]]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = copy_fixture_site("base", tmp_path_factory.mktemp("search-cache") / "site")
+    first = build(root, root / "site")
+    return root, first
+
+
+def test_an_unchanged_rebuild_reuses_every_entry_and_gives_the_same_index(site):
+    root, first = site
+    assert build(root, root / "site") == first
+    poison(root)
+    reused = build(root, root / "site")
+    assert set(texts(reused)) == {MARKER}  # every page came from the cache
+    assert [doc["location"] for doc in reused["docs"]] == [doc["location"] for doc in first["docs"]]
+    (root / CACHE_FILE).unlink()
+    assert build(root, root / "site") == first
+
+
+def test_an_edited_story_is_indexed_afresh_and_matches_a_cold_build(site, tmp_path):
+    root, _ = site
+    build(root, root / "site")
+    poison(root)
+    story = root / "stories" / "zhang-san" / "index.md"
+    original = story.read_text(encoding="utf-8")
+    try:
+        story.write_text(original + "\n## 新的一节\n\n他在盐碱地上试种了耐盐小麦。\n", encoding="utf-8")
+        warm = build(root, root / "site")
+        edited = [doc for doc in warm["docs"] if "zhang-san" in doc["location"] and doc["text"] != MARKER]
+        assert edited and any("耐盐" in doc["text"] for doc in edited)
+        # Every other page was reused; the story's own entries were made again.
+        assert all(doc["text"] == MARKER for doc in warm["docs"] if "zhang-san" not in doc["location"])
+        (root / CACHE_FILE).unlink()
+        assert build(root, root / "site") == build(root, tmp_path / "cold", cache=False)
+    finally:
+        story.write_text(original, encoding="utf-8")
+
+
+def test_a_new_word_for_the_segmenter_starts_afresh(site):
+    root, _ = site
+    build(root, root / "site")
+    poison(root)
+    # A new exemplar's name is taught to jieba: every sentence may now split differently.
+    bundle = root / "stories" / "li-xinren"
+    shutil.copytree(SITES / "base" / "stories" / "zhang-san", bundle)
+    story = bundle / "index.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("name: 张三", "name: 黎新韧"), encoding="utf-8")
+    try:
+        index = build(root, root / "site")
+        assert MARKER not in texts(index)
+    finally:
+        shutil.rmtree(bundle)
+
+
+def test_a_damaged_cache_is_ignored(site):
+    root, first = site
+    (root / CACHE_FILE).write_bytes(b"not a pickle")
+    assert build(root, root / "site") == first
