@@ -28,7 +28,6 @@ import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -112,6 +111,8 @@ def _code_fingerprint() -> str:
     """exemplar's own source and the versions of the libraries that judge content."""
     global _fingerprint
     if _fingerprint is None:
+        from importlib import metadata  # only when caching: importing it costs what checking 20 stories does
+
         digest = hashlib.sha256()
         package = Path(__file__).parent
         for path in sorted(package.rglob("*.py")):

@@ -9,6 +9,7 @@ name, a vocabulary value or a date), and computes the fixed text for
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
@@ -49,8 +50,8 @@ def personal_data_problems(text: str, source: PurePosixPath, public_numbers: Seq
 
 def file_name_problems(root: Path, source: PurePosixPath, public_numbers: Sequence[str]) -> list[Problem]:
     """Personal data in the names of an entry's folder and files (a scan named after an ID card…)."""
-    folder = root / source.parent
-    names = [source.parent.name] + sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    names = [source.parent.name] + sorted(name for name in os.listdir(root / source.parent)
+                                          if not name.startswith("."))
     if not find_personal_data("\n".join(names), public_numbers):
         return []  # one scan for the usual folder with nothing in its names
     problems = []

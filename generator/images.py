@@ -46,9 +46,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import PIL
-from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
+# Pillow is imported where it is used: `check` reads most JPEG headers itself
+# (_jpeg_header) and need not pay for importing it.
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_PIXELS = 40_000_000  # 40 MP: above any camera editors use, far below a bomb
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
@@ -75,7 +78,7 @@ class ImageProblem(Exception):
         return (ImageProblem, (self.code, self.message))
 
 
-def inspect_image(path: Path) -> ImageInfo:
+def inspect_image(path: Path, status: os.stat_result | None = None) -> ImageInfo:
     """Identify an image and check its structure without decoding its pixels.
 
     A truncated JPEG lacks the end-of-image marker after its last scan; a
@@ -84,8 +87,8 @@ def inspect_image(path: Path) -> ImageInfo:
     ``check``'s time budget; the build decodes anyway and reports any damage
     this cheaper test misses (bit flips inside the compressed data).
     """
-    stat = path.stat()
-    return _inspect(str(path), stat.st_size, stat.st_mtime_ns)
+    status = status or path.stat()  # the caller may have it already
+    return _inspect(str(path), status.st_size, status.st_mtime_ns)
 
 
 @lru_cache(maxsize=65536)
@@ -96,6 +99,8 @@ def _inspect(path: str, size: int, mtime_ns: int) -> ImageInfo:
         _check_complete(data, "JPEG")
         return ImageInfo("JPEG", *header)
     # Anything else, and any JPEG the quick reader is unsure of, goes through Pillow.
+    from PIL import Image
+
     with _image_problems():
         with Image.open(io.BytesIO(data)) as image:
             _check_format(image)
@@ -176,6 +181,8 @@ def _exif_has_gps(tiff: bytes) -> bool:
 @contextmanager
 def _image_problems() -> Iterator[None]:
     """Turn Pillow's ways of failing on a bad file into ``ImageProblem``."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -215,6 +222,8 @@ def _check_complete(data: bytes, format_name: str) -> None:
 
 def decode_image(path: Path) -> Image.Image:
     """Fully decode an image for processing; damage becomes ``ImageProblem``."""
+    from PIL import Image
+
     with _image_problems():
         image = Image.open(path)
         _check_pixels(image)
@@ -340,6 +349,8 @@ def _run(job: Callable[[Path], _Outcome], paths: list[Path], workers: int | None
 
 
 def _settings_key(widths: tuple[int, ...]) -> str:
+    import PIL
+
     settings = [PROCESSING_VERSION, PIL.__version__, widths, ENCODERS]
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -410,6 +421,8 @@ def _write_atomic(path: Path, content: bytes) -> None:
 
 def _render(data: bytes, widths: tuple[int, ...]) -> tuple[bool, list[tuple[int, int, str, bytes]]]:
     """Source bytes -> (has_alpha, [(width, height, format, bytes)]), ascending width. No file I/O."""
+    from PIL import Image
+
     image, sizes = _decode_oriented(data, widths)
     image, has_alpha = _web_colours(image)
     image.info = {}  # the encoders copy a comment, an ICC profile or transparency from here
@@ -427,6 +440,8 @@ def _render(data: bytes, widths: tuple[int, ...]) -> tuple[bool, list[tuple[int,
 
 def _decode_oriented(data: bytes, widths: tuple[int, ...]) -> tuple[Image.Image, list[tuple[int, int]]]:
     """Decode upright, and the output sizes: ``widths`` capped at the source width."""
+    from PIL import Image, ImageOps
+
     with _image_problems():
         image = Image.open(io.BytesIO(data))
         _check_format(image)
@@ -446,6 +461,8 @@ def _decode_oriented(data: bytes, widths: tuple[int, ...]) -> tuple[Image.Image,
 
 
 def _orientation(image: Image.Image) -> int:
+    from PIL import ExifTags
+
     try:
         orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
     except Exception:  # a malformed EXIF block: the photo is shown as stored
@@ -455,6 +472,8 @@ def _orientation(image: Image.Image) -> int:
 
 def _web_colours(image: Image.Image) -> tuple[Image.Image, bool]:
     """RGB, or RGBA when some pixel is not opaque; in sRGB when a profile says otherwise."""
+    from PIL import ImageCms
+
     if image.mode.startswith("I;16"):
         image = image.point(lambda value: value / 256, "L")  # convert() would clip, not scale
     has_alpha = _has_real_alpha(image)
@@ -468,13 +487,17 @@ def _web_colours(image: Image.Image) -> tuple[Image.Image, bool]:
             icc = ImageCms.ImageCmsProfile(io.BytesIO(profile))
             if "sRGB" in ImageCms.getProfileDescription(icc):
                 return converted.convert(target), has_alpha
-            return ImageCms.profileToProfile(converted, icc, _SRGB, outputMode=target), has_alpha
+            return ImageCms.profileToProfile(converted, icc, _srgb(), outputMode=target), has_alpha
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # an unusable profile (damaged, or grey for colour pixels): take the pixels as they are
     return image.convert(target), has_alpha
 
 
-_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+@lru_cache(maxsize=1)
+def _srgb():
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 def _has_real_alpha(image: Image.Image) -> bool:

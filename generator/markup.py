@@ -1219,7 +1219,11 @@ def _escaped(text: str, index: int) -> bool:
 
 def _links(masked: str, definitions: dict[str, str], scan: _Scan) -> None:
     """Inline links and images ``[text](url)``, ``![alt](url)``, and reference images ``![alt][id]``."""
+    if "]" not in masked:
+        return  # no link, image or reference in the body
     for block_start, block_end in _blocks(masked):
+        if masked.find("]", block_start, block_end) < 0:
+            continue
         stack: list[int] = []
         # where a link's text crosses a line or a table cell; bisected, since nested brackets would make
         # searching each text quadratic ("*[" * 20000 + "a" + "](b)*" * 20000)

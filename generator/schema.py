@@ -10,7 +10,9 @@ all of its fields are valid.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -411,13 +413,18 @@ def check_bundle_file(text: str, bundle: PurePosixPath, ctx: Context, at: Any, p
         return INVALID
     relative = bundle.joinpath(*parts)
     full = ctx.root / relative
-    current = ctx.root / bundle
-    for part in parts:
-        current = current / part
-        if current.is_symlink():
+    # Every step is looked at without following links: a linked folder or file could lead anywhere.
+    status = None
+    for depth in range(1, len(parts) + 1):
+        try:
+            status = os.lstat(os.path.join(ctx.root, bundle, *parts[:depth]))
+        except OSError:
+            status = None
+            break
+        if stat.S_ISLNK(status.st_mode):
             ctx.report("E403", f"{path} 的“{text}”是符号链接", at, path, hint="用真实文件替换链接")
             return INVALID
-    if not full.is_file():
+    if status is None or not stat.S_ISREG(status.st_mode):
         siblings = sorted(p.name for p in full.parent.iterdir()
                           if p.name.lower().endswith(extensions)) if full.parent.is_dir() else []
         ctx.report("E402", f"{path} 引用的文件“{text}”不存在", at, path,
@@ -429,7 +436,7 @@ def check_bundle_file(text: str, bundle: PurePosixPath, ctx: Context, at: Any, p
         return INVALID
     if image:
         try:
-            info = inspect_image(full)
+            info = inspect_image(full, status)
         except ImageProblem as problem:
             ctx.report(problem.code, f"{path}：{problem.message}", at, path, hint="用图片软件重新导出为 JPEG 或 PNG")
             return INVALID

@@ -1,6 +1,9 @@
 """The exemplar command: exit codes, output formats, scaffolding that never overwrites."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from exemplar.pipeline import check
@@ -128,3 +131,17 @@ def test_pre_commit_hook_runs_check_on_content_changes():
         assert files.search(path), path
     for path in ("generator/cli.py", "README.md", "site/index.html", "docs/mkdocs.yml.bak"):
         assert not files.search(path), path
+
+
+def test_the_command_line_prints_every_problem_before_it_exits(make_site, run_cli):
+    """`check` ends its process without the usual teardown: nothing printed may be lost, even into a pipe."""
+    root = make_site({"stories/li-si/index.md": "---\nname: 李四\nregoin: x\n---\n", "content/matters.yml": "- id: [\n"})
+    code, expected_out, expected_err = run_cli("check", root)
+    assert code == 1 and expected_out
+    env = {**os.environ, "EXEMPLAR_NO_CACHE": "1"}
+    result = subprocess.run([sys.executable, "-m", "exemplar", "check", str(root)], capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert (result.returncode, result.stdout, result.stderr) == (1, expected_out, expected_err)
+    clean = subprocess.run([sys.executable, "-m", "exemplar", "check", str(root.parent / "missing")],
+                           capture_output=True, text=True, timeout=120)
+    assert clean.returncode == 2 and "目录不存在" in clean.stderr
