@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -97,15 +97,39 @@ def _check_documents(root: Path, refs: list[DocumentRef], *settings) -> list[Che
 
 
 def _check_in_parallel(root: Path, refs: list[DocumentRef], settings: tuple) -> list[Checked]:
-    if len(refs) < _PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+    if len(refs) < _PARALLEL_MIN or not hasattr(os, "fork"):
         return check_documents(root, refs, *settings)
     half = len(refs) // 2
-    # fork: the worker starts with this process's imports and vocabularies, and
-    # only the results (values and positions, not YAML trees) travel back.
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as executor:
-        second = executor.submit(check_documents, root, refs[half:], *settings)
+    # A forked child starts with this process's imports and vocabularies, checks
+    # the second half and sends back only the results (values and positions, not
+    # YAML trees), then ends at once: no pool to start, and no teardown of its
+    # objects for the parent to wait for.
+    read_end, write_end = os.pipe()
+    pid = _fork()
+    if pid == 0:
+        os.close(read_end)
+        status = 1
+        try:
+            data = pickle.dumps(check_documents(root, refs[half:], *settings), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
         first = check_documents(root, refs[:half], *settings)
-        return first + second.result()
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status != 0:  # the child failed: check its half here, where an error shows with its traceback
+        return first + check_documents(root, refs[half:], *settings)
+    return first + pickle.loads(data)
+
+
+def _fork() -> int:
+    return os.fork()
 
 
 def campaign_of(root: Path) -> Campaign | None:

@@ -18,11 +18,13 @@ def test_two_processes_report_exactly_what_one_does(tmp_path, monkeypatch, name)
     root = copy_fixture_site(name, tmp_path / name)
     serial = pipeline.check(root)
     monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 1)
-    forked = []
-    real = pipeline.ProcessPoolExecutor
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", lambda *a, **k: forked.append(1) or real(*a, **k))
+    forked, here = [], []
+    real_fork, real_check = pipeline._fork, pipeline.check_documents
+    monkeypatch.setattr(pipeline, "_fork", lambda: forked.append(1) or real_fork())
+    monkeypatch.setattr(pipeline, "check_documents", lambda *a: here.append(1) or real_check(*a))
     parallel = pipeline.check(root)
     assert forked, "the second process was not used"
+    assert len(here) == 1, "the second half was checked here, not in the child"
     assert parallel.report() == serial.report()
     assert parallel.problems == serial.problems and serial.problems
 
@@ -34,3 +36,12 @@ def test_a_valid_campaign_gives_the_same_model_either_way(tmp_path, monkeypatch)
     monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 1)
     parallel = pipeline.check(root)
     assert serial.site is not None and parallel.site == serial.site
+
+
+def test_a_failing_child_costs_time_not_results(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXEMPLAR_NO_CACHE", "1")
+    root = copy_fixture_site("bad-many-problems", tmp_path / "site")
+    serial = pipeline.check(root)
+    monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 1)
+    monkeypatch.setattr(pipeline.pickle, "dumps", lambda *a, **k: 1 / 0)  # only the child pickles
+    assert pipeline.check(root).report() == serial.report()
