@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import output
 from .checkcache import CheckCache
+from .forked import in_halves
 from .load import DocumentRef, Loaded, load_campaign, load_site, source_lines
 from .model import Campaign, Site
 from .output import Output, SiteDirError
@@ -97,39 +96,9 @@ def _check_documents(root: Path, refs: list[DocumentRef], *settings) -> list[Che
 
 
 def _check_in_parallel(root: Path, refs: list[DocumentRef], settings: tuple) -> list[Checked]:
-    if len(refs) < _PARALLEL_MIN or not hasattr(os, "fork"):
-        return check_documents(root, refs, *settings)
-    half = len(refs) // 2
-    # A forked child starts with this process's imports and vocabularies, checks
-    # the second half and sends back only the results (values and positions, not
-    # YAML trees), then ends at once: no pool to start, and no teardown of its
-    # objects for the parent to wait for.
-    read_end, write_end = os.pipe()
-    pid = _fork()
-    if pid == 0:
-        os.close(read_end)
-        status = 1
-        try:
-            data = pickle.dumps(check_documents(root, refs[half:], *settings), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    try:
-        first = check_documents(root, refs[:half], *settings)
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
-    if status != 0:  # the child failed: check its half here, where an error shows with its traceback
-        return first + check_documents(root, refs[half:], *settings)
-    return first + pickle.loads(data)
-
-
-def _fork() -> int:
-    return os.fork()
+    # Only results travel back from the child: values and positions, not YAML trees.
+    halves = in_halves(lambda part: check_documents(root, part, *settings), refs, minimum=_PARALLEL_MIN)
+    return [checked for half in halves for checked in half]
 
 
 def campaign_of(root: Path) -> Campaign | None:

@@ -18,15 +18,18 @@ import hashlib
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from . import charts
+from .forked import in_halves
 from .images import ProcessedImage, image_cache_dir, process_images
 from .markup import ImageHTML, ImageSource, Rendered, TocEntry, images_in, render_markdown
 from .media import MediaCampaign, MediaItem, MediaPhoto
@@ -41,6 +44,7 @@ MATTER_STATUS_NAMES = {"planned": "计划中", "in_progress": "推进中", "done
 ERA_NAMES = {"current": "当代", "historical": "历史人物"}
 FACETS = (("fields", "领域"), ("groups", "群体"), ("regions", "地区"), ("era", "年代"))
 ASSET_DIR = "assets/media"  # content-addressed files: cached for a year
+PARALLEL_MIN_JOBS = 100  # pages; below this a second process costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -330,10 +334,25 @@ class _Builder:
     # --- pages ------------------------------------------------------------
 
     def all_pages(self) -> list[StagedPage]:
-        pages = [self.home(), *self.gallery(), *self.listings(), *map(self.profile, self.publish.exemplars),
-                 self.timeline(), *map(self.activity, self.publish.activities), self.matters(), self.summary(),
-                 *map(self.free_page, self.publish.pages)]
+        jobs = [lambda: [self.home(), *self.gallery(), *self.listings()],
+                *_each(self.profile, self.publish.exemplars),
+                lambda: [self.timeline()],
+                *_each(self.activity, self.publish.activities),
+                lambda: [self.matters(), self.summary()],
+                *_each(self.free_page, self.publish.pages)]
+        pages = self._in_halves(jobs)
         return [page if page.head else dataclasses.replace(page, head=self.generic_head(page)) for page in pages]
+
+    def _in_halves(self, jobs: list[Callable[[], Iterable]]) -> list:
+        """Run independent jobs on both cores (forked.py), keeping their order and the files they publish."""
+        def run(part: Sequence[Callable[[], Iterable]]) -> tuple[list, dict[str, Path]]:
+            return [result for job in part for result in job()], self.assets.files
+
+        results = []
+        for produced, files in in_halves(run, jobs, minimum=PARALLEL_MIN_JOBS):
+            results += produced
+            self.assets.files.update(files)
+        return results
 
     def head_html(self, info: ShareInfo, path: str) -> str:
         # Feed links are relative: mkdocs-material fetches sitemap.xml next to every
@@ -558,7 +577,7 @@ class _Builder:
     def media_kits(self, workers: int | None) -> dict[str, list[tuple[str, Path]]]:
         """Kits for published entries only: a preview never makes a draft's media files."""
         entries = [e for e in (*self.publish.exemplars, *self.publish.activities) if not is_unpublished(e)]
-        self.items = [self._media_item(e) for e in entries]
+        self.items = self._in_halves(_each(self._media_item, entries))
         web = {}
         for item in self.items:
             for photo in item.photos:
@@ -700,6 +719,15 @@ def sections_of(html: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def _safe(html: str) -> Markup:
     """Mark HTML that was sanitized (or built from escaped parts) as safe to print."""
     return Markup(html)
+
+
+def _each(make: Callable[[Any], Any], items: Iterable) -> list[Callable[[], list]]:
+    """One job per item: ``make(item)``, as a list (jobs may make several pages)."""
+    return [partial(_as_list, make, item) for item in items]
+
+
+def _as_list(make: Callable[[Any], Any], item: Any) -> list:
+    return [make(item)]
 
 
 def _gallery_order(exemplars: Iterable[Exemplar]) -> list[Exemplar]:

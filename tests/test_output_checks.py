@@ -321,3 +321,15 @@ def test_the_checkers_catch_a_broken_site(tmp_path):
     assert outbound_without_noopener(pages, site_url) == ['index.html: <a href="https://evil.example/" rel="">']
     (site / "style.css").write_text("@import url(//fonts.example.com/a.css); body{}", encoding="utf-8")
     assert css_external(site) == ["style.css: //fonts.example.com/a.css"]
+
+
+def test_search_finds_pages_by_their_own_text_not_their_lists_of_others(sample):
+    """A profile's lists of related people and activities, and an activity's lists of people and matters,
+    repeat other pages: searching for an activity must not bring up every profile that links to it."""
+    site = sample[0]
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = {doc["title"].replace("\u200b", "") for doc in index["docs"]}
+    assert not titles & {"相关活动", "相关人物", "参与的典型人物", "相关实事"}
+    assert "data-search-exclude" not in (site / "stories" / "index.html").read_text(encoding="utf-8")
+    profiles = [doc for doc in index["docs"] if doc["location"].startswith("stories/") and "#" in doc["location"]]
+    assert profiles, "the stories' own sections are still indexed"

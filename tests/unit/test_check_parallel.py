@@ -2,6 +2,7 @@
 
 import pytest
 
+from exemplar import forked as forked_module
 from exemplar import pipeline
 
 from conftest import copy_fixture_site
@@ -19,8 +20,8 @@ def test_two_processes_report_exactly_what_one_does(tmp_path, monkeypatch, name)
     serial = pipeline.check(root)
     monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 1)
     forked, here = [], []
-    real_fork, real_check = pipeline._fork, pipeline.check_documents
-    monkeypatch.setattr(pipeline, "_fork", lambda: forked.append(1) or real_fork())
+    real_fork, real_check = forked_module.fork, pipeline.check_documents
+    monkeypatch.setattr(forked_module, "fork", lambda: forked.append(1) or real_fork())
     monkeypatch.setattr(pipeline, "check_documents", lambda *a: here.append(1) or real_check(*a))
     parallel = pipeline.check(root)
     assert forked, "the second process was not used"
@@ -43,5 +44,5 @@ def test_a_failing_child_costs_time_not_results(tmp_path, monkeypatch):
     root = copy_fixture_site("bad-many-problems", tmp_path / "site")
     serial = pipeline.check(root)
     monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 1)
-    monkeypatch.setattr(pipeline.pickle, "dumps", lambda *a, **k: 1 / 0)  # only the child pickles
+    monkeypatch.setattr(forked_module.pickle, "dumps", lambda *a, **k: 1 / 0)  # only the child pickles
     assert pipeline.check(root).report() == serial.report()

@@ -53,3 +53,23 @@ def test_theme_scripts_and_a_weak_bank_card_look_alike_do_not_stop_a_build(tmp_p
     (tmp_path / "assets/bundle.js").write_text("var n = 13912345678;", encoding="utf-8")
     (tmp_path / "index.html").write_text("<p>编号 6217000012345670</p>", encoding="utf-8")
     assert scan_site(tmp_path) == []
+
+
+def test_a_large_site_is_read_on_both_cores_with_the_same_findings(tmp_path, monkeypatch):
+    from exemplar import forked, gate
+
+    for number in range(40):
+        folder = tmp_path / "stories" / f"ren-{number:02d}"
+        folder.mkdir(parents=True)
+        mobile = f"1391234{number:04d}"
+        body = "<p>正文</p>\n" * number + (f"<p>电话 {mobile}</p>\n" if number % 3 == 0 else "")
+        (folder / "index.html").write_text(body, encoding="utf-8")
+    (tmp_path / "press-kit.zip").write_bytes(docx_with(["身份证", ID]))
+    serial = scan_site(tmp_path)
+    forks = []
+    real_fork = forked.fork
+    monkeypatch.setattr(gate, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(forked, "fork", lambda: forks.append(1) or real_fork())
+    parallel = scan_site(tmp_path)
+    assert forks and parallel == serial
+    assert len(serial) == 15 and serial[0].path == "press-kit.zip!word/document.xml"
