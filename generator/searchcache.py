@@ -40,7 +40,7 @@ class SearchEntryCache:
         self.fingerprint = fingerprint
         self.previous = previous
         self.current: dict[str, list[dict]] = {}
-        self.hits = 0
+        self.misses = 0
 
     @classmethod
     def open(cls, root: Path, search_settings: dict[str, Any], words: tuple[str, ...]) -> SearchEntryCache:
@@ -67,17 +67,17 @@ class SearchEntryCache:
             known = self.previous.get(key)
             if known is not None:
                 index.entries.extend(dict(entry) for entry in known)
-                self.hits += 1
             else:
                 index_page(page)
+                self.misses += 1
             self.current[key] = [dict(entry) for entry in index.entries[start:]]
 
         index.add_entry_from_context = add_entry_from_context
 
     def save(self) -> None:
         """Keep this build's pages (only after it succeeded: a failed build must not poison the next)."""
-        if self.path is None:
-            return
+        if self.path is None or (not self.misses and self.current.keys() == self.previous.keys()):
+            return  # nothing new: the file on disk says the same
         data = pickle.dumps({"fingerprint": self.fingerprint, "pages": self.current}, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
