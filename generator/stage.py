@@ -107,7 +107,7 @@ def relative_root(path: str) -> str:
     return "../" * depth
 
 
-PAGE_SIZE = 48  # cards per gallery or listing page: whole rows of 2, 3 or 4
+PAGE_SIZE = 60  # cards per gallery or listing page: whole rows of 2, 3, 4, 5 or 6 across
 
 
 @dataclass(frozen=True)
