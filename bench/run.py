@@ -482,10 +482,9 @@ def lighthouse_median(runs: list[dict]) -> dict:
 def first_view(browser, base: str, url: str) -> list[str]:
     """Every URL Chromium fetches for a first view of a page (its search worker's too), in order.
 
-    Material starts its search worker only after its script runs, which on a large page comes
-    after a long parse, and the worker asks for its language files after parsing the index; so
-    wait until the worker has asked for them (when the page has search) and the network has
-    been quiet for 2 s, up to a minute.
+    The site asks for the search index only when a visitor opens search (theme/main.html); if a
+    page asks for it anyway, wait until the worker has parsed it and asked for lunr's language
+    files. Either way, wait until the network has been quiet for 2 s, up to a minute.
     """
     context = browser.new_context(viewport={"width": 412, "height": 823}, device_scale_factor=1.75,
                                   is_mobile=True, has_touch=True)
@@ -501,12 +500,12 @@ def first_view(browser, base: str, url: str) -> list[str]:
     context.on("requestfinished", lambda request: seen(request, finished=True))
     page = context.new_page()
     page.goto(url, wait_until="load", timeout=120_000)
-    has_search = page.query_selector("[data-md-component=search]") is not None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        # the worker asks for lunr's language files once it has parsed the index
+        # the worker asks for lunr's language files once it has parsed an index it was given
+        index_asked = any("search/search_index.json" in u for u in urls)
         search_started = any("/javascripts/lunr/" in u for u in urls)
-        if time.monotonic() - last[0] > 2 and (search_started or not has_search):
+        if time.monotonic() - last[0] > 2 and (search_started or not index_asked):
             break
         page.wait_for_timeout(250)
     context.close()

@@ -63,7 +63,7 @@ def scan_site(site: Path, public_numbers: Iterable[str] = ()) -> list[Leak]:
     return sorted((leak for result in results for leak in result), key=lambda leak: (leak.path, leak.line))
 
 
-PARALLEL_MIN_FILES = 200  # below this a second process costs more than it saves
+PARALLEL_MIN_FILES = 100  # below this a second process costs more than it saves
 
 
 def _scan_files(site: Path, paths: Sequence[Path], public: tuple[str, ...]) -> list[Leak]:

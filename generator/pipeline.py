@@ -79,7 +79,7 @@ def check(root: Path, today: dt.date | None = None) -> CheckResult:
                        root)
 
 
-_PARALLEL_MIN = 200  # documents; below this a second process costs more than it saves
+_PARALLEL_MIN = 100  # documents; below this a second process costs more than it saves
 
 
 def _check_documents(root: Path, refs: list[DocumentRef], *settings) -> list[Checked]:
