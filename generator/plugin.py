@@ -15,7 +15,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from . import render
 from .gate import scan_site
@@ -23,6 +23,7 @@ from .media.fonts import FontNotFound
 from .pipeline import BuildFailed, Compiled, SiteDirError, compile_site, finish_output, prepare_output
 
 log = logging.getLogger("mkdocs.plugins.exemplar")
+SEARCH_WORKER_MIN_PAGES = 60  # below this a second process costs more than it saves
 
 
 class ExemplarConfig(base.Config):
@@ -57,7 +58,9 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Every plugin's on_config has run: the search plugin's index exists whatever the order in mkdocs.yml.
         root = Path(config.config_file_path).resolve().parent
-        self.search_cache = render.cache_search(config, root, self.compiled.staged)
+        staged = self.compiled.staged
+        self.search_cache = render.cache_search(config, root, staged,
+                                                parallel=len(staged.pages) >= SEARCH_WORKER_MIN_PAGES)
 
     @event_priority(100)  # before other plugins see the files
     def on_files(self, files, config):
@@ -77,7 +80,13 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         page.toc = render.toc_of(staged)
         return staged.html
 
-    def on_post_build(self, config: MkDocsConfig) -> None:
+    @event_priority(100)  # before the search plugin writes its index
+    def _finish_search_index(self, config: MkDocsConfig) -> None:
+        if self.search_cache is not None:
+            self.search_cache.finish()
+
+    @event_priority(-100)  # after every plugin has written its files: the gate sees the whole site
+    def _scan_and_swap(self, config: MkDocsConfig) -> None:
         leaks = scan_site(self.output.temporary, self.compiled.publish_set.campaign.public_numbers)
         if leaks:  # on_build_error drops the unfinished site; the previous one stays
             listing = "\n".join(leak.describe() for leak in leaks[:50])
@@ -88,7 +97,11 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         if self.search_cache is not None:
             self.search_cache.save()
 
+    on_post_build = CombinedEvent(_finish_search_index, _scan_and_swap)
+
     def on_build_error(self, error: Exception) -> None:
+        if self.search_cache is not None and self.search_cache.worker is not None:
+            self.search_cache.worker.close()
         if self.output is not None:
             self.output.abandon()
 

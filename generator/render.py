@@ -8,6 +8,7 @@ these two modules and nothing else.
 from __future__ import annotations
 
 import hashlib
+import os
 from urllib.parse import urlsplit
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .searchcache import SearchEntryCache
+from .searchworker import SearchWorker
 from .stage import Staged, StagedPage
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -117,14 +119,17 @@ def run_build(root: Path, site_dir: Path | None, drafts: bool) -> None:
         raise RenderFailed(str(exc)) from None
 
 
-def cache_search(config: MkDocsConfig, root: Path, staged: Staged) -> SearchEntryCache | None:
-    """Let mkdocs-material's search reuse the entries of pages unchanged since the last build."""
+def cache_search(config: MkDocsConfig, root: Path, staged: Staged, parallel: bool = True) -> SearchEntryCache | None:
+    """Let mkdocs-material's search reuse the entries of pages unchanged since the last build,
+    and make the others on both cores (``parallel``: from a few dozen pages up)."""
     search = config.plugins.get("material/search") or config.plugins.get("search")
     index = getattr(search, "search_index", None)
     if index is None or not hasattr(index, "add_entry_from_context"):
         return None  # search is off, or not mkdocs-material's: nothing to cache
     cache = SearchEntryCache.open(root, dict(search.config), staged.dictionary)
-    cache.install(index)
+    # jieba has learnt exemplar's words (configure): a child forked now segments as this process would.
+    worker = SearchWorker(type(index), index.config) if parallel and hasattr(os, "fork") else None
+    cache.install(index, worker)
     return cache
 
 

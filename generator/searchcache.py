@@ -28,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .searchworker import PageData, SearchWorker
 from .writeback import atomic_write
 
 CACHE_FILE = Path(".cache/exemplar/search.pickle")
@@ -41,6 +42,9 @@ class SearchEntryCache:
         self.previous = previous
         self.current: dict[str, list[dict]] = {}
         self.misses = 0
+        self.index: Any = None
+        self.worker: SearchWorker | None = None
+        self.slots: list[tuple[str, list[dict] | int]] = []  # (page key, its entries or the worker's number)
 
     @classmethod
     def open(cls, root: Path, search_settings: dict[str, Any], words: tuple[str, ...]) -> SearchEntryCache:
@@ -57,22 +61,42 @@ class SearchEntryCache:
             pass
         return cls(path, fingerprint, {})
 
-    def install(self, index: Any) -> None:
-        """Wrap a mkdocs-material ``SearchIndex`` so known pages reuse their entries."""
+    def install(self, index: Any, worker: SearchWorker | None = None, share: int = 3) -> None:
+        """Wrap a mkdocs-material ``SearchIndex``: known pages reuse their entries, and with a
+        ``worker`` all but one in ``share`` of the others are indexed on the second core.
+
+        Entries are kept per page, in page order, and put into the index by ``finish``.
+        """
         index_page = index.add_entry_from_context
+        self.index, self.worker = index, worker
 
         def add_entry_from_context(page) -> None:
             key = page_key(page)
-            start = len(index.entries)
             known = self.previous.get(key)
             if known is not None:
-                index.entries.extend(dict(entry) for entry in known)
-            else:
-                index_page(page)
-                self.misses += 1
-            self.current[key] = [dict(entry) for entry in index.entries[start:]]
+                self.slots.append((key, [dict(entry) for entry in known]))
+                return
+            self.misses += 1
+            if worker is not None and self.misses % share:
+                worker.send(len(self.slots), PageData.of(page))
+                self.slots.append((key, len(self.slots)))
+                return
+            start = len(index.entries)
+            index_page(page)
+            self.slots.append((key, index.entries[start:]))
+            del index.entries[start:]
 
         index.add_entry_from_context = add_entry_from_context
+
+    def finish(self) -> None:
+        """Put every page's entries into the index, in page order (before the search plugin writes it)."""
+        made = self.worker.results() if self.worker is not None else {}
+        entries = []
+        for key, slot in self.slots:
+            page_entries = made[slot] if isinstance(slot, int) else slot
+            entries += page_entries
+            self.current[key] = [dict(entry) for entry in page_entries]
+        self.index.entries[:0] = entries
 
     def save(self) -> None:
         """Keep this build's pages (only after it succeeded: a failed build must not poison the next)."""
