@@ -28,6 +28,7 @@ from .pii import KIND_NAMES, find_personal_data
 
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".json", ".txt", ".webmanifest"})
 ARCHIVE_SUFFIXES = frozenset({".docx", ".zip"})
+SCANNED_SUFFIXES = TEXT_SUFFIXES | ARCHIVE_SUFFIXES
 ARCHIVE_MEMBER_SUFFIXES = TEXT_SUFFIXES | {".md"} | ARCHIVE_SUFFIXES
 # The parts of a Word file that hold what a reader sees; styles, fonts, themes
 # and settings are large, hold no text of ours, and would triple the scan.
@@ -50,7 +51,7 @@ def scan_site(site: Path, public_numbers: Iterable[str] = ()) -> list[Leak]:
     public = tuple(public_numbers)
     _seen_archives.clear()
     files = [(path, path.stat().st_size) for path in site.rglob("*")
-             if path.suffix.lower() in TEXT_SUFFIXES | ARCHIVE_SUFFIXES and path.is_file() and not path.is_symlink()]
+             if path.suffix.lower() in SCANNED_SUFFIXES and path.is_file() and not path.is_symlink()]
     # Two halves of about equal bytes (the search index alone can be a fifth of the site), one per core.
     halves: tuple[list[Path], list[Path]] = ([], [])
     weights = [0, 0]

@@ -428,8 +428,9 @@ class _Builder:
 
     def listings(self) -> Iterable[StagedPage]:
         exemplars = _gallery_order(self.publish.exemplars)
+        facet_values = self.facet_values()
         for name, label in FACETS:
-            for value, text, _ in self.facet_values()[name]:
+            for value, text, _ in facet_values[name]:
                 base = f"stories/{name}/{url_segment(value)}/index.md"
                 members = [e for e in exemplars if _has_facet(e, name, value)]
                 for path, cards, pager in paginate(members, base):

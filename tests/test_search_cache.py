@@ -100,8 +100,10 @@ def test_a_damaged_cache_is_ignored(site):
     assert build(root, root / "site") == first
 
 
-def test_the_second_core_indexes_exactly_what_one_would(tmp_path, monkeypatch):
-    from exemplar import plugin, searchworker
+@pytest.fixture
+def one_core_index(tmp_path, monkeypatch):
+    """The base site built with search indexed in this process alone; the worker is switched on after."""
+    from exemplar import plugin
     from exemplar.pipeline import build as build_site
 
     root = copy_fixture_site("base", tmp_path / "site")
@@ -109,30 +111,33 @@ def test_the_second_core_indexes_exactly_what_one_would(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     monkeypatch.setattr(plugin, "SEARCH_WORKER_MIN_PAGES", 10**6)
     build_site(root, tmp_path / "one")
+    monkeypatch.setattr(plugin, "SEARCH_WORKER_MIN_PAGES", 1)
+
+    def build_with_worker() -> bytes:
+        build_site(root, tmp_path / "two")
+        return (tmp_path / "two" / "search" / "search_index.json").read_bytes()
+
+    return (tmp_path / "one" / "search" / "search_index.json").read_bytes(), build_with_worker
+
+
+def test_the_second_core_indexes_exactly_what_one_would(one_core_index, monkeypatch):
+    from exemplar import searchworker
+
+    one, build_with_worker = one_core_index
     forks = []
     real_fork = searchworker.os.fork
-    monkeypatch.setattr(plugin, "SEARCH_WORKER_MIN_PAGES", 1)
     monkeypatch.setattr(searchworker.os, "fork", lambda: forks.append(1) or real_fork())
     made_here = []  # the child's calls are counted in the child, so these are the fallback's
     real_entries_for = searchworker.entries_for
     monkeypatch.setattr(searchworker, "entries_for", lambda *a: made_here.append(1) or real_entries_for(*a))
-    build_site(root, tmp_path / "two")
+    two = build_with_worker()
     assert forks == [1] and not made_here
-    one = (tmp_path / "one" / "search" / "search_index.json").read_bytes()
-    assert (tmp_path / "two" / "search" / "search_index.json").read_bytes() == one and len(json.loads(one)["docs"]) > 10
+    assert two == one and len(json.loads(one)["docs"]) > 10
 
 
-def test_a_failing_search_worker_costs_time_not_entries(tmp_path, monkeypatch):
-    from exemplar import plugin, searchworker
-    from exemplar.pipeline import build as build_site
+def test_a_failing_search_worker_costs_time_not_entries(one_core_index, monkeypatch):
+    from exemplar import searchworker
 
-    root = copy_fixture_site("base", tmp_path / "site")
-    monkeypatch.setenv("EXEMPLAR_NO_CACHE", "1")
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    monkeypatch.setattr(plugin, "SEARCH_WORKER_MIN_PAGES", 10**6)
-    build_site(root, tmp_path / "one")
-    monkeypatch.setattr(plugin, "SEARCH_WORKER_MIN_PAGES", 1)
+    one, build_with_worker = one_core_index
     monkeypatch.setattr(searchworker, "_serve", lambda *a: 1 / 0)  # the child dies at once
-    build_site(root, tmp_path / "two")
-    assert (tmp_path / "two" / "search" / "search_index.json").read_bytes() == \
-        (tmp_path / "one" / "search" / "search_index.json").read_bytes()
+    assert build_with_worker() == one
