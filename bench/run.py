@@ -25,7 +25,8 @@ build    For each N, interleaved: exemplar's build without the media kit
          and Hugo with a minimal theme (bench/others.py). exemplar variants:
            cold        empty .cache and no site (only up to 100 stories: above
                        that the corpus's photos repeat, see bench/corpus.py)
-           cold_pages  no site, no check or search cache, processed images cached:
+           cold_pages  no site and no cache but the processed images (check,
+                       stage, pages, search, gate and template caches gone):
                        everything but image processing, which neither MkDocs
                        nor Hugo does
            warm        nothing changed since the last build
@@ -153,6 +154,12 @@ def tree_size(path: Path) -> dict:
     return {"bytes": size, "files": files, "html_pages": html}
 
 
+def build_caches(root: Path) -> list[Path]:
+    """Every cache under .cache/exemplar but the processed images and media kits."""
+    folder = root / ".cache" / "exemplar"
+    return [path for path in folder.iterdir() if path.name not in ("images", "media")] if folder.is_dir() else []
+
+
 def remove(*paths: Path) -> None:
     for path in paths:
         if path.is_dir() and not path.is_symlink():
@@ -272,8 +279,7 @@ def bench_build(n: int, work: Path, repeat: int, variants: tuple[str, ...], log:
                         continue
                     remove(root / ".cache", site)
                 elif variant == "cold_pages":
-                    remove(root / ".cache" / "exemplar" / "check.pickle", root / ".cache" / "exemplar" / "search.pickle",
-                           site)
+                    remove(*build_caches(root), site)
                 elif variant == "one_story":
                     story.write_text(story.read_text(encoding="utf-8") + EDIT.format(round_number + 1),
                                      encoding="utf-8")

@@ -47,7 +47,7 @@ def render(run, check, build, kit, lighthouse, weight, extended=None) -> str:
     rows = build["rows"] if build else []
     if rows:
         out += ["**Build time: exemplar (media kit excluded) against plain MkDocs and Hugo on the same pages.** "
-                "exemplar *cold, images cached* = no site, no check or search cache, processed photos in the cache "
+                "exemplar *cold, images cached* = no site and no cache but the processed photos "
                 "(neither MkDocs nor Hugo processes images); peak = largest resident set of any process.", "",
                 "| stories | pages exemplar / MkDocs / Hugo | exemplar | plain MkDocs | Hugo | exemplar ÷ MkDocs "
                 "| exemplar ÷ Hugo | ms per page exemplar / MkDocs / Hugo | peak memory exemplar / MkDocs / Hugo "

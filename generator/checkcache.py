@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .cachefile import cache_path, code_fingerprint, digest, package_versions, read_cache, write_cache
 from .load import DocumentRef
-from .writeback import atomic_write
 
 CACHE_FILE = Path(".cache/exemplar/check.pickle")
 FORMAT = 1
@@ -48,17 +47,13 @@ class CheckCache:
 
     @classmethod
     def open(cls, root: Path, *settings: Any) -> CheckCache:
-        if os.environ.get("EXEMPLAR_NO_CACHE") == "1":
+        path = cache_path(root, CACHE_FILE.name)
+        if path is None:
             return cls(None, "")
-        key = hashlib.sha256(repr((FORMAT, _code_fingerprint(), settings)).encode("utf-8")).hexdigest()
-        path = root / CACHE_FILE
-        try:
-            with path.open("rb") as handle:
-                stored = pickle.load(handle)
-            if stored.get("settings") == key:
-                return cls(path, key, stored["entries"])
-        except Exception:  # missing, damaged, or written by another version: start afresh
-            pass
+        key = digest(FORMAT, code_fingerprint(), package_versions(*_LIBRARIES), settings)
+        entries = read_cache(path, key)
+        if entries is not None:
+            return cls(path, key, entries)
         return cls(path, key, changed=True)
 
     def document_key(self, root: Path, ref: DocumentRef) -> str | None:
@@ -96,31 +91,4 @@ class CheckCache:
             return
         for source in stale:
             del self.entries[source]
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, pickle.dumps({"settings": self.settings, "entries": self.entries},
-                                                 protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass  # a read-only checkout still checks, just without remembering
-
-
-_fingerprint: str | None = None
-
-
-def _code_fingerprint() -> str:
-    """exemplar's own source and the versions of the libraries that judge content."""
-    global _fingerprint
-    if _fingerprint is None:
-        from importlib import metadata  # only when caching: importing it costs what checking 20 stories does
-
-        digest = hashlib.sha256()
-        package = Path(__file__).parent
-        for path in sorted(package.rglob("*.py")):
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-        for name in _LIBRARIES:
-            try:
-                digest.update(f"{name}={metadata.version(name)}".encode())
-            except metadata.PackageNotFoundError:
-                digest.update(f"{name}=missing".encode())
-        _fingerprint = digest.hexdigest()
-    return _fingerprint
+        write_cache(self.path, self.settings, self.entries)

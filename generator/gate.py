@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cachefile import cache_path, code_fingerprint, digest, read_cache, write_cache
 from .forked import in_halves
 from .pii import KIND_NAMES, find_personal_data
 
@@ -47,8 +48,32 @@ class Leak:
         return f"{self.path}:{self.line}: {KIND_NAMES[self.kind]} {self.masked}"
 
 
-def scan_site(site: Path, public_numbers: Iterable[str] = ()) -> list[Leak]:
+class CleanFiles:
+    """Digests of files this scanner passed in the last successful build (``.cache/exemplar/gate.pickle``).
+
+    A rebuild after one edit writes a thousand files the gate has read before,
+    byte for byte: those are passed by digest. The record is keyed by
+    exemplar's code (the patterns) and the numbers the campaign publishes, so
+    a change to either scans everything again.
+    """
+
+    def __init__(self, root: Path | None, public_numbers: Iterable[str] = ()) -> None:
+        self.path = cache_path(root, "gate.pickle") if root is not None else None
+        self.fingerprint = digest(code_fingerprint(), tuple(public_numbers)) if self.path else ""
+        self.known: frozenset[str] = frozenset(read_cache(self.path, self.fingerprint) or ()) if self.path else frozenset()
+        self.passed: set[str] = set()
+
+    def save(self) -> None:
+        """Keep this site's files (call once the site has been published)."""
+        if self.path is not None and self.passed != self.known:
+            write_cache(self.path, self.fingerprint, self.passed)
+
+
+def scan_site(site: Path, public_numbers: Iterable[str] = (), clean: CleanFiles | None = None) -> list[Leak]:
+    """Every leak in the files of ``site``; ``clean`` (when given) skips files passed before and
+    collects the digests of the files found clean."""
     public = tuple(public_numbers)
+    clean = clean or CleanFiles(None)
     _seen_archives.clear()
     files = [(path, path.stat().st_size) for path in site.rglob("*")
              if path.suffix.lower() in SCANNED_SUFFIXES and path.is_file() and not path.is_symlink()]
@@ -59,23 +84,37 @@ def scan_site(site: Path, public_numbers: Iterable[str] = ()) -> list[Leak]:
         lighter = weights.index(min(weights))
         halves[lighter].append(path)
         weights[lighter] += size
-    results = in_halves(lambda part: _scan_files(site, part, public), halves[0] + halves[1],
+    results = in_halves(lambda part: _scan_files(site, part, public, clean.known), halves[0] + halves[1],
                         minimum=PARALLEL_MIN_FILES, split=len(halves[0]))
-    return sorted((leak for result in results for leak in result), key=lambda leak: (leak.path, leak.line))
+    for _, passed in results:
+        clean.passed |= passed
+    return sorted((leak for leaks, _ in results for leak in leaks), key=lambda leak: (leak.path, leak.line))
 
 
 PARALLEL_MIN_FILES = 100  # below this a second process costs more than it saves
 
 
-def _scan_files(site: Path, paths: Sequence[Path], public: tuple[str, ...]) -> list[Leak]:
+def _scan_files(site: Path, paths: Sequence[Path], public: tuple[str, ...],
+                known: frozenset[str] = frozenset()) -> tuple[list[Leak], set[str]]:
+    """The leaks in ``paths``, and the digests of those found clean (``known`` ones are clean unread)."""
     leaks: list[Leak] = []
+    passed: set[str] = set()
     for path in paths:
+        data = path.read_bytes()
+        data_digest = hashlib.sha256(data).hexdigest()
+        if data_digest in known:
+            passed.add(data_digest)
+            continue
         relative = path.relative_to(site).as_posix()
         if path.suffix.lower() in TEXT_SUFFIXES:
-            leaks += _scan_text(relative, path.read_bytes(), public)
+            found = list(_scan_text(relative, data, public))
         else:
-            leaks += _scan_archive(relative, path.read_bytes(), public)
-    return leaks
+            found = _scan_archive(relative, data, public)
+        if found:
+            leaks += found
+        else:
+            passed.add(data_digest)
+    return leaks, passed
 
 
 def _scan_text(name: str, data: bytes, public: tuple[str, ...]) -> Iterator[Leak]:

@@ -300,7 +300,8 @@ def image_cache_dir(site_root: Path) -> Path:
 
 
 def process_images(sources: Iterable[Path], cache_dir: Path, widths: tuple[int, ...] = DEFAULT_WIDTHS,
-                   workers: int | None = None) -> dict[Path, ProcessedImage]:
+                   workers: int | None = None,
+                   digest_of: Callable[[Path], str] | None = None) -> dict[Path, ProcessedImage]:
     """Resize and re-encode each source for the web, through the cache.
 
     Returns one ``ProcessedImage`` per distinct source, in the order given.
@@ -308,6 +309,7 @@ def process_images(sources: Iterable[Path], cache_dir: Path, widths: tuple[int, 
     Misses are processed on ``workers`` processes (default: every core) when
     there are enough of them to pay for the pool; ``workers=1`` stays serial.
     Errors reading a source or writing the cache (``OSError``) propagate.
+    ``digest_of(path)`` gives a source's sha256 (default: read and hash it).
     """
     widths = tuple(sorted(set(widths)))
     if not widths or widths[0] < 1:
@@ -317,8 +319,7 @@ def process_images(sources: Iterable[Path], cache_dir: Path, widths: tuple[int, 
     outcomes: dict[Path, _Outcome] = {}
     misses: dict[str, list[Path]] = {}  # digest -> sources with those bytes
     for source in order:
-        with source.open("rb") as file:
-            digest = hashlib.file_digest(file, "sha256").hexdigest()
+        digest = digest_of(source) if digest_of is not None else file_digest(source)
         cached = _load_entry(source, digest, cache_dir, key)
         if cached is not None:
             outcomes[source] = cached
@@ -336,6 +337,11 @@ def process_images(sources: Iterable[Path], cache_dir: Path, widths: tuple[int, 
     if failures:
         raise ImageProcessingError(failures, processed)
     return processed
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def _run(job: Callable[[Path], _Outcome], paths: list[Path], workers: int | None) -> list[_Outcome]:

@@ -18,8 +18,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from . import render
-from .gate import scan_site
+from .gate import CleanFiles, scan_site
 from .media.fonts import FontNotFound
+from .pagecache import RenderedPages, SiteChanged
 from .pipeline import BuildFailed, Compiled, SiteDirError, compile_site, finish_output, prepare_output
 
 log = logging.getLogger("mkdocs.plugins.exemplar")
@@ -37,6 +38,7 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         self.output = None
         self.by_path: dict = {}
         self.search_cache = None
+        self.pages: RenderedPages | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -48,6 +50,7 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
             raise PluginError(f"内容检查未通过，未生成网站：\n{failed.report}") from None
         except (SiteDirError, FontNotFound) as error:
             raise PluginError(str(error)) from None
+        self.pages = RenderedPages.open(root, self.output.target)
         config.site_dir = str(self.output.temporary)
         self.by_path = {page.path: page for page in self.compiled.staged.pages}
         render.configure(config, self.compiled.staged)
@@ -59,6 +62,7 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         # Every plugin's on_config has run: the search plugin's index exists whatever the order in mkdocs.yml.
         root = Path(config.config_file_path).resolve().parent
         staged = self.compiled.staged
+        self.pages.start(config)
         self.search_cache = render.cache_search(config, root, staged,
                                                 parallel=len(staged.pages) >= SEARCH_WORKER_MIN_PAGES)
 
@@ -74,11 +78,20 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         return markdown
 
     def on_page_content(self, html, page, config, files):
-        staged = self.by_path.get(page.file.src_uri)
-        if staged is None:
-            return html
-        page.toc = render.toc_of(staged)
-        return staged.html
+        if page.file.src_uri in self.by_path:  # render.StagedMkDocsPage: html and toc are the stage's
+            self.pages.reuse(page)  # unchanged since the last build: MkDocs need not render it again
+        return html
+
+    def on_env(self, env, config, files):
+        render.cache_templates(env, Path(config.config_file_path).resolve().parent)
+        return env
+
+    @event_priority(-100)  # after every other plugin: a kept page is exactly what they made of it last time
+    def on_post_page(self, output, page, config):
+        try:
+            return self.pages.output(page, output)
+        except SiteChanged as changed:
+            raise PluginError(str(changed)) from None
 
     @event_priority(100)  # before the search plugin writes its index
     def _finish_search_index(self, config: MkDocsConfig) -> None:
@@ -87,13 +100,19 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
 
     @event_priority(-100)  # after every plugin has written its files: the gate sees the whole site
     def _scan_and_swap(self, config: MkDocsConfig) -> None:
-        leaks = scan_site(self.output.temporary, self.compiled.publish_set.campaign.public_numbers)
+        root = Path(config.config_file_path).resolve().parent
+        public_numbers = self.compiled.publish_set.campaign.public_numbers
+        clean = CleanFiles(root, public_numbers)
+        leaks = scan_site(self.output.temporary, public_numbers, clean)
         if leaks:  # on_build_error drops the unfinished site; the previous one stays
             listing = "\n".join(leak.describe() for leak in leaks[:50])
             more = f"\n……共 {len(leaks)} 处" if len(leaks) > 50 else ""
             raise PluginError(f"生成的网站里有个人信息，已停止发布（原有网站保持不变）：\n{listing}{more}\n"
                               "这些内容不是来自编辑的文件（exemplar check 已检查过），请检查模板、主题覆盖和插件。")
+        self.pages.written(self.output.temporary)
         finish_output(self.output)
+        self.pages.save()
+        clean.save()
         if self.search_cache is not None:
             self.search_cache.save()
 
@@ -101,7 +120,7 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         if self.search_cache is not None and self.search_cache.worker is not None:
-            self.search_cache.worker.close()
+            self.search_cache.worker.close(stop=True)
         if self.output is not None:
             self.output.abandon()
 

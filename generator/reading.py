@@ -7,8 +7,6 @@ table first; editors override any reading with ``name_pinyin``.
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 # Surnames whose reading differs from the character's most common one.
 SURNAME_READINGS = {
     "万俟": "Mòqí", "尉迟": "Yùchí", "长孙": "Zhǎngsūn", "单于": "Chányú",
@@ -24,6 +22,8 @@ def name_reading(name: str, override: str | None = None) -> str:
     """'韩立中' -> 'Hán Lìzhōng'; the editor's ``name_pinyin`` wins."""
     if override:
         return override
+    from pypinyin import Style, lazy_pinyin  # its dictionary takes 0.4 s to load: only when a name is read
+
     if not name or not all("\u4e00" <= ch <= "\u9fff" for ch in name):
         return ""  # not a Han name: nothing useful to add
     surname = next((s for s in sorted(SURNAME_READINGS, key=len, reverse=True) if name.startswith(s)), None)
@@ -37,6 +37,8 @@ def name_reading(name: str, override: str | None = None) -> str:
 
 def polyphonic(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """Characters of ``text`` that have more than one reading, with the readings."""
+    from pypinyin import Style, pinyin
+
     found = []
     for ch, readings in zip(text, pinyin(text, style=Style.TONE, heteronym=True)):
         if len(readings) > 1 and (ch, tuple(readings)) not in found:

@@ -7,10 +7,12 @@ these two modules and nothing else.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from urllib.parse import urlsplit
 from pathlib import Path
+from typing import Any
 
 from markupsafe import escape
 
@@ -19,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .cachefile import template_cache
 from .searchcache import SearchEntryCache
 from .searchworker import SearchWorker
 from .stage import Staged, StagedPage
@@ -40,7 +43,6 @@ def configure(config: MkDocsConfig, staged: Staged) -> None:
     config.theme["font"] = False
     config.theme["language"] = "zh"
     # Titles are escaped here because mkdocs-material prints nav titles unescaped.
-    add_search_words(staged.dictionary)
     config["nav"] = [{str(escape(item.title)): item.path} for item in staged.nav]
     campaign = staged.campaign
     config.extra["exemplar"] = {
@@ -56,14 +58,35 @@ def configure(config: MkDocsConfig, staged: Staged) -> None:
     }
 
 
+class StagedMkDocsPage(Page):
+    """A page whose HTML the stage made.
+
+    MkDocs would run Python-Markdown (a fresh instance per page) over an empty
+    source for it; ``render`` hands over the staged HTML and headings instead.
+    """
+
+    def __init__(self, title: str | None, file: File, config: MkDocsConfig, staged: StagedPage) -> None:
+        super().__init__(title, file, config)
+        self.staged = staged
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.staged.html
+        self.toc = toc_of(self.staged)
+        self._title_from_render = None
+        self.present_anchor_ids = {entry.id for entry in self.staged.toc}
+
+
 def files(config: MkDocsConfig, existing: Files, staged: Staged) -> Files:
     """Theme files plus exactly the staged pages and assets; nothing from the docs folder."""
     docs_dir = Path(config.docs_dir).resolve()
     kept = [f for f in existing if not f.abs_src_path or not Path(f.abs_src_path).resolve().is_relative_to(docs_dir)
             or f.generated_by]
     result = Files(kept)
+    nav_titles = {item.path: str(escape(item.title)) for item in staged.nav}  # as configure() puts them in nav
     for page in staged.pages:
-        result.append(File.generated(config, page.path, content=""))
+        file = File.generated(config, page.path, content="")
+        StagedMkDocsPage(nav_titles.get(page.path), file, config, page)
+        result.append(file)
     for asset in staged.assets:
         result.append(File.generated(config, asset.dest, abs_src_path=str(asset.source)))
     return result
@@ -119,6 +142,12 @@ def run_build(root: Path, site_dir: Path | None, drafts: bool) -> None:
         raise RenderFailed(str(exc)) from None
 
 
+def cache_templates(env: Any, root: Path) -> None:
+    """The theme's templates compiled once, not on every build (see cachefile.template_cache)."""
+    if env.bytecode_cache is None:
+        env.bytecode_cache = template_cache(root)
+
+
 def cache_search(config: MkDocsConfig, root: Path, staged: Staged, parallel: bool = True) -> SearchEntryCache | None:
     """Let mkdocs-material's search reuse the entries of pages unchanged since the last build,
     and make the others on both cores (``parallel``: from a few dozen pages up)."""
@@ -127,14 +156,16 @@ def cache_search(config: MkDocsConfig, root: Path, staged: Staged, parallel: boo
     if index is None or not hasattr(index, "add_entry_from_context"):
         return None  # search is off, or not mkdocs-material's: nothing to cache
     cache = SearchEntryCache.open(root, dict(search.config), staged.dictionary)
-    # jieba has learnt exemplar's words (configure): a child forked now segments as this process would.
-    worker = SearchWorker(type(index), index.config) if parallel and hasattr(os, "fork") else None
-    cache.install(index, worker)
+    # Loading jieba's dictionary takes seconds: it happens only in a process that segments a page, and the
+    # worker does it while this process renders. Either way jieba learns the same words first.
+    teach = functools.cache(functools.partial(add_search_words, staged.dictionary))
+    worker = SearchWorker(type(index), index.config, teach) if parallel and hasattr(os, "fork") else None
+    cache.install(index, worker, before_segmenting=teach)
     return cache
 
 
 def add_search_words(words: tuple[str, ...]) -> None:
-    """Teach the Chinese segmenter names, affiliations and vocabulary terms."""
+    """Teach the Chinese segmenter names, affiliations and vocabulary terms (loads its dictionary)."""
     try:
         import jieba
     except ImportError:  # search then falls back to whole phrases

@@ -23,16 +23,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-from importlib import metadata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .cachefile import cache_path, digest, package_versions, read_cache, write_cache
 from .searchworker import PageData, SearchWorker
-from .writeback import atomic_write
 
 CACHE_FILE = Path(".cache/exemplar/search.pickle")
-FORMAT = 1
+FORMAT = 2
+WORKER_FIRST = 40  # changed pages always given to the worker, however many this process could take
 
 
 class SearchEntryCache:
@@ -48,22 +48,17 @@ class SearchEntryCache:
 
     @classmethod
     def open(cls, root: Path, search_settings: dict[str, Any], words: tuple[str, ...]) -> SearchEntryCache:
-        if os.environ.get("EXEMPLAR_NO_CACHE") == "1":
+        path = cache_path(root, CACHE_FILE.name)
+        if path is None:
             return cls(None, "", {})
         fingerprint = _fingerprint(search_settings, words)
-        path = root / CACHE_FILE
-        try:
-            with path.open("rb") as handle:
-                stored = pickle.load(handle)
-            if isinstance(stored, dict) and stored.get("fingerprint") == fingerprint:
-                return cls(path, fingerprint, stored["pages"])
-        except Exception:  # missing, damaged or from another version: start afresh
-            pass
-        return cls(path, fingerprint, {})
+        return cls(path, fingerprint, read_cache(path, fingerprint) or {})
 
-    def install(self, index: Any, worker: SearchWorker | None = None, share: int = 3) -> None:
+    def install(self, index: Any, worker: SearchWorker | None = None, share: int = 3,
+                before_segmenting: Callable[[], None] = lambda: None) -> None:
         """Wrap a mkdocs-material ``SearchIndex``: known pages reuse their entries, and with a
-        ``worker`` all but one in ``share`` of the others are indexed on the second core.
+        ``worker`` the first ``WORKER_FIRST`` others and then all but one in ``share`` are
+        indexed on the second core. ``before_segmenting`` runs before this process indexes a page.
 
         Entries are kept per page, in page order, and put into the index by ``finish``.
         """
@@ -77,10 +72,13 @@ class SearchEntryCache:
                 self.slots.append((key, [dict(entry) for entry in known]))
                 return
             self.misses += 1
-            if worker is not None and self.misses % share:
+            # A rebuild after an edit changes a few pages: the worker takes them all, so this
+            # process never loads jieba's dictionary. A cold build shares the work.
+            if worker is not None and (self.misses <= WORKER_FIRST or self.misses % share):
                 worker.send(len(self.slots), PageData.of(page))
                 self.slots.append((key, len(self.slots)))
                 return
+            before_segmenting()
             start = len(index.entries)
             index_page(page)
             self.slots.append((key, index.entries[start:]))
@@ -102,12 +100,7 @@ class SearchEntryCache:
         """Keep this build's pages (only after it succeeded: a failed build must not poison the next)."""
         if self.path is None or (not self.misses and self.current.keys() == self.previous.keys()):
             return  # nothing new: the file on disk says the same
-        data = pickle.dumps({"fingerprint": self.fingerprint, "pages": self.current}, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, data)
-        except OSError:
-            pass
+        write_cache(self.path, self.fingerprint, self.current)
 
 
 def page_key(page: Any) -> str:
@@ -126,17 +119,11 @@ def _walk(toc) -> list:
 
 
 def _fingerprint(search_settings: dict[str, Any], words: tuple[str, ...]) -> str:
-    versions = []
-    for package in ("jieba", "mkdocs-material"):
-        try:
-            versions.append(metadata.version(package))
-        except metadata.PackageNotFoundError:
-            versions.append(None)
+    versions = package_versions("jieba", "mkdocs-material")
     dictionaries = []
     for name in ("jieba_dict", "jieba_dict_user"):
         path = search_settings.get(name)
         if path and os.path.isfile(path):
             dictionaries.append(hashlib.sha256(Path(path).read_bytes()).hexdigest())
     settings = {key: search_settings.get(key) for key in ("lang", "separator", "pipeline", "fields")}
-    return hashlib.sha256(repr((FORMAT, versions, dictionaries, sorted(settings.items()), words))
-                          .encode("utf-8")).hexdigest()
+    return digest(FORMAT, versions, dictionaries, sorted(settings.items()), words)

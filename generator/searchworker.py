@@ -4,19 +4,23 @@ MkDocs builds pages one after another on one core, and for each page
 mkdocs-material's search plugin splits the page into sections and segments
 their Chinese with jieba: the largest single cost of a build. The entries of a
 page depend only on the page's address, HTML, title, tags and table of
-contents, so a forked child (which starts with jieba already taught
-exemplar's words) can make them while this process goes on rendering
-templates. Pages go to the child through a pipe as they come; the child sends
-every page's entries back once, when asked at the end, so neither side ever
-waits on a full pipe while the other waits too. Should the child fail, the
-pages it had are indexed here: slower, never different.
+contents, so a forked child can make them while this process goes on
+rendering templates. The child loads jieba's dictionary (seconds) and teaches
+it exemplar's words as soon as it starts, so on a rebuild, where it gets the
+few changed pages, this process never loads the dictionary at all. Pages go
+to the child through a pipe as they come; the child sends every page's
+entries back once, when asked at the end, so neither side ever waits on a
+full pipe while the other waits too. Should the child fail, the pages it had
+are indexed here: slower, never different.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import signal
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -51,9 +55,12 @@ def entries_for(index_class: type, config: dict, page: PageData) -> list[dict]:
 
 
 class SearchWorker:
-    def __init__(self, index_class: type, config: dict) -> None:
+    def __init__(self, index_class: type, config: dict, prepare: Callable[[], None] = lambda: None) -> None:
+        """``prepare`` readies the segmenter (teaches jieba exemplar's words): the child runs it at once,
+        this process only if it must index the child's pages itself."""
         self.index_class = index_class
         self.config = config
+        self.prepare = prepare
         self.sent: dict[int, PageData] = {}
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
@@ -63,6 +70,7 @@ class SearchWorker:
             os.close(parent_reads)
             status = 1
             try:
+                prepare()
                 _serve(child_reads, child_writes, index_class, config)
                 status = 0
             finally:
@@ -85,6 +93,9 @@ class SearchWorker:
     def results(self) -> dict[int, list[dict]]:
         """Every page's entries, by the number it was sent with; the child's, or made here."""
         made: dict[int, list[dict]] = {}
+        if not self.sent:  # nothing changed: do not wait for the child to finish loading jieba
+            self.close(stop=True)
+            return made
         try:
             if not self.broken:
                 _write(self.requests, None)  # done: send everything back
@@ -96,14 +107,21 @@ class SearchWorker:
             self.close()
         for number, page in self.sent.items():
             if number not in made:
+                self.prepare()
                 made[number] = entries_for(self.index_class, self.config, page)
         return made
 
-    def close(self) -> None:
+    def close(self, stop: bool = False) -> None:
+        """End the child; ``stop``: at once, whatever it is doing (its work is not wanted)."""
         for stream in (self.requests, self.replies):
             try:
                 stream.close()
             except OSError:
+                pass
+        if self.pid and stop:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
                 pass
         if self.pid:
             try:

@@ -20,7 +20,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
+from itertools import zip_longest
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,14 +32,15 @@ from markupsafe import Markup
 from . import charts
 from .forked import in_halves
 from .images import ProcessedImage, image_cache_dir, process_images
-from .markup import ImageHTML, ImageSource, Rendered, TocEntry, images_in, render_markdown
+from .cachefile import template_cache
+from .stagecache import StageCache
+from .markup import ImageHTML, ImageSource, Rendered, TocEntry, images_in
 from .media import MediaCampaign, MediaItem, MediaPhoto
 from .media.feeds import render_json_feed, render_rss
 from .media.kit import generate_kits, media_cache_dir
 from .media.share import ShareInfo, article_ld, event_ld, json_for_script, person_ld, website_ld
 from .model import Activity, Campaign, Exemplar, Matter, Page, Photo
 from .publish import PublishSet, is_unpublished
-from .reading import name_reading
 
 MATTER_STATUS_NAMES = {"planned": "计划中", "in_progress": "推进中", "done": "已办结"}
 ERA_NAMES = {"current": "当代", "historical": "历史人物"}
@@ -206,9 +208,10 @@ class Assets:
         return name
 
 
-def _environment() -> jinja2.Environment:
+def _environment(root: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("exemplar", "templates"),
+        bytecode_cache=template_cache(root) if root is not None else None,
         autoescape=True,  # every value from front matter is escaped; sanitized HTML is marked safe explicitly
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -235,18 +238,22 @@ def date_range(start: dt.date, end: dt.date | None) -> str:
 # ------------------------------------------------------------------- stage
 
 def stage(publish_set: PublishSet, root: Path, *, workers: int | None = None, media: bool = True) -> Staged:
-    processed = process_images(_image_sources(publish_set, root), image_cache_dir(root), workers=workers)
-    builder = _Builder(publish_set, root, Assets(root, processed), _environment())
+    cache = StageCache.open(root)
+    processed = process_images(_image_sources(publish_set, root, cache.images_in), image_cache_dir(root),
+                               workers=workers, digest_of=cache.file_digest)
+    builder = _Builder(publish_set, root, Assets(root, processed), _environment(root), cache)
     builder.kits = builder.media_kits(workers) if media else {}
     pages = builder.all_pages()
     if media:
         builder.feeds()
+    builder.cache.save()
     assets = tuple(StagedAsset(dest, source) for dest, source in sorted(builder.assets.files.items()))
     return Staged(publish_set.campaign, tuple(pages), assets, builder.nav(), builder.dictionary(),
                   publish_set.preview)
 
 
-def _image_sources(publish_set: PublishSet, root: Path) -> list[Path]:
+def _image_sources(publish_set: PublishSet, root: Path,
+                   images_in: Callable[[str], tuple[str, ...]] = images_in) -> list[Path]:
     files: list[PurePosixPath] = []
     for entry in (*publish_set.exemplars, *publish_set.activities):
         files += _entry_images(entry)
@@ -272,10 +279,24 @@ class _Builder:
     root: Path
     assets: Assets
     env: jinja2.Environment
+    cache: StageCache
     kits: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)  # page folder -> media kit files
     items: list[MediaItem] = field(default_factory=list)
 
     # --- shared pieces ----------------------------------------------------
+
+    @cached_property
+    def exemplars_by_slug(self) -> dict[str, Exemplar]:
+        return {e.slug: e for e in self.publish.exemplars}
+
+    @cached_property
+    def activities_with(self) -> defaultdict[str, list[Activity]]:
+        """Exemplar slug -> the activities that feature them, in activity order (made once, not per profile)."""
+        found: defaultdict[str, list[Activity]] = defaultdict(list)
+        for activity in self.publish.activities:
+            for slug in dict.fromkeys(activity.exemplars):
+                found[slug].append(activity)
+        return found
 
     def render(self, template: str, path: str, **values) -> str:
         return self.env.get_template(template).render(
@@ -303,8 +324,7 @@ class _Builder:
 
     def body(self, entry: Exemplar | Activity | Page, path: str) -> Rendered:
         resolver = None if isinstance(entry, Page) else self.image_resolver(entry, relative_root(path), responsive=True)
-        rendered = render_markdown(entry.body, image_src=resolver)
-        return rendered
+        return self.cache.render(entry.body, resolver)
 
     def card(self, exemplar: Exemplar, path: str) -> dict:
         prefix = relative_root(path)
@@ -334,7 +354,8 @@ class _Builder:
     # --- pages ------------------------------------------------------------
 
     def all_pages(self) -> list[StagedPage]:
-        jobs = [lambda: [self.home(), *self.gallery(), *self.listings()],
+        jobs = [lambda: [self.home(), *self.gallery()],
+                *self.listings(),
                 *_each(self.profile, self.publish.exemplars),
                 lambda: [self.timeline()],
                 *_each(self.activity, self.publish.activities),
@@ -344,15 +365,23 @@ class _Builder:
         return [page if page.head else dataclasses.replace(page, head=self.generic_head(page)) for page in pages]
 
     def _in_halves(self, jobs: list[Callable[[], Iterable]]) -> list:
-        """Run independent jobs on both cores (forked.py), keeping their order and the files they publish."""
-        def run(part: Sequence[Callable[[], Iterable]]) -> tuple[list, dict[str, Path]]:
-            return [result for job in part for result in job()], self.assets.files
+        """Run independent jobs on both cores (forked.py), keeping their order and the files they publish.
 
-        results = []
-        for produced, files in in_halves(run, jobs, minimum=PARALLEL_MIN_JOBS):
-            results += produced
+        Each core takes every other job, so heavy jobs (long listings) next to each other are shared.
+        """
+        def run(part: Sequence[Callable[[], Iterable]]) -> tuple[list[list], dict[str, Path], dict, set]:
+            return [list(job()) for job in part], self.assets.files, self.cache.made, self.cache.used
+
+        alternate = [*jobs[0::2], *jobs[1::2]]
+        produced: list[list] = []
+        for made, files, cache_made, cache_used in in_halves(run, alternate, minimum=PARALLEL_MIN_JOBS,
+                                                              split=len(jobs[0::2])):
+            produced += made
             self.assets.files.update(files)
-        return results
+            self.cache.join(cache_made, cache_used)
+        evens, odds = produced[:len(jobs[0::2])], produced[len(jobs[0::2]):]
+        in_order = [results for pair in zip_longest(evens, odds) for results in pair if results is not None]
+        return [result for results in in_order for result in results]
 
     def head_html(self, info: ShareInfo, path: str) -> str:
         # Feed links are relative: mkdocs-material fetches sitemap.xml next to every
@@ -413,8 +442,12 @@ class _Builder:
         return {name: [(v, ERA_NAMES.get(v, v) if name == "era" else v, counts[name][v])
                        for v in order[name] if counts[name][v]] for name, _ in FACETS}
 
+    @cached_property
+    def gallery_order(self) -> list[Exemplar]:
+        return _gallery_order(self.publish.exemplars)
+
     def gallery(self) -> Iterable[StagedPage]:
-        exemplars = _gallery_order(self.publish.exemplars)
+        exemplars = self.gallery_order
         facet_values = self.facet_values()
         for path, members, pager in paginate(exemplars, "stories/index.md"):
             facets = [(name, label, [(value, text, count, f"{relative_root(path)}stories/{name}/{url_segment(value)}/")
@@ -426,31 +459,35 @@ class _Builder:
                              description=f"{self.publish.campaign.name}：典型人物", hide=("navigation", "toc"),
                              searchable=False)
 
-    def listings(self) -> Iterable[StagedPage]:
-        exemplars = _gallery_order(self.publish.exemplars)
+    def listings(self) -> list[Callable[[], list[StagedPage]]]:
+        """One job per facet value (a field, a group, a region, an era): its listing pages."""
         facet_values = self.facet_values()
-        for name, label in FACETS:
-            for value, text, _ in facet_values[name]:
-                base = f"stories/{name}/{url_segment(value)}/index.md"
-                members = [e for e in exemplars if _has_facet(e, name, value)]
-                for path, cards, pager in paginate(members, base):
-                    html = self.render("listing.html", path, label=label, value=text, total=len(members),
-                                       cards=[self.card(e, path) for e in cards], pager=pager)
-                    yield StagedPage(path, _numbered(f"{label}：{text}", pager), html, "listing",
-                                     description=f"{label}为“{text}”的典型人物", hide=("navigation", "toc"),
-                                     searchable=False)
+        return [partial(self.listing, name, label, value, text)
+                for name, label in FACETS for value, text, _ in facet_values[name]]
+
+    def listing(self, name: str, label: str, value: str, text: str) -> list[StagedPage]:
+        base = f"stories/{name}/{url_segment(value)}/index.md"
+        members = [e for e in self.gallery_order if _has_facet(e, name, value)]
+        pages = []
+        for path, cards, pager in paginate(members, base):
+            html = self.render("listing.html", path, label=label, value=text, total=len(members),
+                               cards=[self.card(e, path) for e in cards], pager=pager)
+            pages.append(StagedPage(path, _numbered(f"{label}：{text}", pager), html, "listing",
+                                    description=f"{label}为“{text}”的典型人物", hide=("navigation", "toc"),
+                                    searchable=False))
+        return pages
 
     def profile(self, exemplar: Exemplar) -> StagedPage:
         path = f"stories/{exemplar.slug}/index.md"
         prefix = relative_root(path)
         body = self.body(exemplar, path)
-        by_slug = {e.slug: e for e in self.publish.exemplars}
+        by_slug = self.exemplars_by_slug
         portrait = self.assets.picture(exemplar.portrait.file, exemplar.portrait.alt, prefix, max_width=960,
                                        credit=exemplar.portrait.credit) if exemplar.portrait else None
         # A photo the story already shows inline is not repeated in the gallery below it.
         photos = [self._photo(p, prefix) for p in exemplar.photos
                   if p.file.name not in body.images]
-        featured_in = [self.activity_item(a, path) for a in self.publish.activities if exemplar.slug in a.exemplars]
+        featured_in = [self.activity_item(a, path) for a in self.activities_with[exemplar.slug]]
         video = None
         if exemplar.video:
             video = {"src": prefix + self.assets.copy(exemplar.video.file) if exemplar.video.file else None,
@@ -458,7 +495,8 @@ class _Builder:
                      "poster": self.assets.picture(exemplar.video.poster, "", prefix, max_width=960).src
                      if exemplar.video.poster else None}
         html = self.render(
-            "profile.html", path, e=exemplar, body=_safe(body.html), portrait=portrait, photos=photos, reading=name_reading(exemplar.name, exemplar.name_pinyin),
+            "profile.html", path, e=exemplar, body=_safe(body.html), portrait=portrait, photos=photos,
+            reading=self.cache.reading(exemplar.name, exemplar.name_pinyin),
             related=[self.card(by_slug[s], path) for s in exemplar.related], featured_in=featured_in,
             era=ERA_NAMES[exemplar.era], unpublished=is_unpublished(exemplar), video=video,
             field_links=[(f, f"{prefix}stories/fields/{url_segment(f)}/") for f in exemplar.fields],
@@ -503,7 +541,7 @@ class _Builder:
         path = f"activities/{activity.id}/index.md"
         prefix = relative_root(path)
         body = self.body(activity, path)
-        by_slug = {e.slug: e for e in self.publish.exemplars}
+        by_slug = self.exemplars_by_slug
         by_id = {m.id: m for m in self.publish.matters}
         cover = self.assets.picture(activity.cover.file, activity.cover.alt, prefix, max_width=1440,
                                     credit=activity.cover.credit) if activity.cover else None
@@ -598,7 +636,7 @@ class _Builder:
         else:
             page = f"activities/{entry.id}/"
         prefix = self.absolute("")
-        rendered = render_markdown(entry.body, image_src=self.image_resolver(entry, prefix, responsive=False))
+        rendered = self.cache.render(entry.body, self.image_resolver(entry, prefix, responsive=False))
         photos = tuple(MediaPhoto(self.root / p.file, self.assets.picture(p.file, p.caption, prefix, max_width=960).src,
                                   p.caption, p.credit) for p in entry.photos)
         media_campaign = MediaCampaign(
@@ -618,7 +656,7 @@ class _Builder:
             return MediaItem(kind="exemplar", title=entry.name, headline=entry.headline,
                              date=entry.publication.published, image=self.root / image.file if image else None,
                              image_alt=image.alt if image else "", quote=entry.quote,
-                             name_reading=name_reading(entry.name, entry.name_pinyin),
+                             name_reading=self.cache.reading(entry.name, entry.name_pinyin),
                              facts=tuple((k, v) for k, v in facts if v),
                              links=tuple((link.title, link.url) for link in entry.links),
                              categories=entry.fields + entry.groups,

@@ -31,7 +31,7 @@ def poison(root: Path) -> None:
     """Replace every remembered entry's text, so a reused entry shows in the built index."""
     path = root / CACHE_FILE
     stored = pickle.loads(path.read_bytes())
-    for entries in stored["pages"].values():
+    for entries in stored["entries"].values():
         for entry in entries:
             entry["text"] = MARKER
     path.write_bytes(pickle.dumps(stored))

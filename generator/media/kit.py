@@ -20,11 +20,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import MediaItem
-from .broadcast import render_broadcast
 from .fonts import CJKFonts, load_fonts
-from .graphics import GRAPHICS_VERSION, render_card, render_poster, render_qr_png, render_qr_svg
-from .press import render_docx, render_press_kit, render_press_text, strip_metadata, text_file
-from .wechat import render_wechat
+from .graphics import GRAPHICS_VERSION
 
 KIT_VERSION = "1"  # bump when the kit's own assembly changes
 FILES = ("card.png", "poster.png", "qr.png", "qr.svg", "wechat.html", "press.docx", "press.txt",
@@ -82,6 +79,12 @@ def _complete(folder: Path) -> bool:
 
 
 def _generate(job: tuple[MediaItem, Path, dict[Path, Path | None]]) -> None:
+    # The renderers (pypinyin's dictionary, python-docx, ...) load only when a kit is made, not on every build.
+    from .broadcast import render_broadcast
+    from .graphics import render_card, render_poster, render_qr_png, render_qr_svg
+    from .press import render_docx, render_press_kit, render_press_text, strip_metadata, text_file
+    from .wechat import render_wechat
+
     item, folder, web = job
     fonts = load_fonts()
     qr_png = render_qr_png(item.url)

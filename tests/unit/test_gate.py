@@ -73,3 +73,38 @@ def test_a_large_site_is_read_on_both_cores_with_the_same_findings(tmp_path, mon
     parallel = scan_site(tmp_path)
     assert forks and parallel == serial
     assert len(serial) == 15 and serial[0].path == "press-kit.zip!word/document.xml"
+
+
+def test_files_passed_in_the_last_build_are_not_read_again_and_a_leak_is_never_remembered(tmp_path, monkeypatch):
+    from exemplar.gate import CleanFiles
+
+    monkeypatch.delenv("EXEMPLAR_NO_CACHE", raising=False)
+    root, site = tmp_path / "root", tmp_path / "site"
+    root.mkdir()
+    site.mkdir()
+    (site / "clean.html").write_text("<p>正文</p>", encoding="utf-8")
+    (site / "leak.html").write_text("<p>电话 13912345678</p>", encoding="utf-8")
+    first = CleanFiles(root, ["0312-5012021"])
+    assert [leak.path for leak in scan_site(site, ["0312-5012021"], first)] == ["leak.html"]
+    first.save()
+
+    # A file whose bytes were passed is not read: replace the scanner to see what is.
+    from exemplar import gate
+
+    read = []
+    real = gate._scan_text
+    monkeypatch.setattr(gate, "_scan_text", lambda name, data, public: read.append(name) or real(name, data, public))
+    second = CleanFiles(root, ["0312-5012021"])
+    assert [leak.path for leak in scan_site(site, ["0312-5012021"], second)] == ["leak.html"]
+    assert read == ["leak.html"]  # the leaking file is read every time
+
+    # Other published numbers: every file is read again.
+    read.clear()
+    assert [leak.path for leak in scan_site(site, ["0312-5012022"], CleanFiles(root, ["0312-5012022"]))] == ["leak.html"]
+    assert sorted(read) == ["clean.html", "leak.html"]
+
+    # Changed bytes are read again, even under the same name.
+    read.clear()
+    (site / "clean.html").write_text("<p>电话 13912340000</p>", encoding="utf-8")
+    leaks = scan_site(site, ["0312-5012021"], CleanFiles(root, ["0312-5012021"]))
+    assert sorted(leak.path for leak in leaks) == ["clean.html", "leak.html"]

@@ -1,0 +1,112 @@
+"""The files under ``.cache/exemplar/`` that make a second build or check faster.
+
+Every cache there is a pickle holding a fingerprint (what the entries were
+made with: exemplar's code, library versions, settings) and the entries. A
+cache is an optimisation only: missing, damaged, from another version or
+unwritable, it is ignored and the work is done afresh. ``EXEMPLAR_NO_CACHE=1``
+turns every cache off (benchmarks of cold runs use it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from .writeback import atomic_write
+
+CACHE_DIR = Path(".cache/exemplar")
+
+
+def cache_path(root: Path, name: str) -> Path | None:
+    """Where the cache ``name`` lives under the site ``root``; None when caching is off."""
+    if os.environ.get("EXEMPLAR_NO_CACHE") == "1":
+        return None
+    return root / CACHE_DIR / name
+
+
+def template_cache(root: Path) -> Any:
+    """A Jinja bytecode cache under ``.cache/exemplar/templates`` (None when caching is off).
+
+    Jinja compiles every template to Python on every build; the bytecode is
+    stored per template with a checksum of its source, so an edited template
+    is compiled again.
+    """
+    path = cache_path(root, "templates")
+    if path is None:
+        return None
+    import jinja2
+
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(path))
+
+
+def read_cache(path: Path | None, fingerprint: str) -> Any | None:
+    """The entries stored under ``fingerprint``, or None."""
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+        if isinstance(stored, dict) and stored.get("fingerprint") == fingerprint:
+            return stored["entries"]
+    except Exception:  # missing, damaged or written by another version: start afresh
+        pass
+    return None
+
+
+def write_cache(path: Path | None, fingerprint: str, entries: Any) -> None:
+    if path is None:
+        return
+    data = pickle.dumps({"fingerprint": fingerprint, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    except OSError:
+        pass  # a read-only checkout still builds, just without remembering
+
+
+def digest(*parts: Any) -> str:
+    """A stable key for values whose ``repr`` is stable (strings, numbers, tuples, dataclasses of those)."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def package_versions(*names: str) -> list[tuple[str, str | None]]:
+    """Installed versions of the libraries whose output a cache holds."""
+    from importlib import metadata  # only when caching: importing it costs what checking 20 stories does
+
+    versions = []
+    for name in names:
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, None))
+    return versions
+
+
+_code: str | None = None
+
+
+def code_fingerprint() -> str:
+    """exemplar's own source and templates: any change to them may change what a cache holds."""
+    global _code
+    if _code is None:
+        hashed = hashlib.sha256()
+        package = str(Path(__file__).parent)
+        for folder, directories, files in os.walk(package):
+            directories[:] = sorted(d for d in directories if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith(_CODE_SUFFIXES):
+                    path = os.path.join(folder, name)
+                    with open(path, "rb") as handle:
+                        hashed.update(os.path.relpath(path, package).encode() + b"\0" + handle.read())
+        _code = hashed.hexdigest()
+    return _code
+
+
+_CODE_SUFFIXES = (".py", ".html", ".css", ".js", ".txt")
