@@ -9,6 +9,7 @@ turns every cache off (benchmarks of cold runs use it).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -72,21 +73,62 @@ def write_cache(path: Path | None, fingerprint: str, entries: Any) -> None:
 
 
 def digest(*parts: Any) -> str:
-    """A stable key for values whose ``repr`` is stable (strings, numbers, tuples, dataclasses of those)."""
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    """A key for ``parts``: strings, bytes, lists, tuples and dicts of them; anything else by its ``repr``."""
+    hashed = hashlib.sha256()
+    _feed(hashed, parts)
+    return hashed.hexdigest()
+
+
+def stable_digest(*parts: Any) -> str | None:
+    """``digest(*parts)``, or None when some part shows only its address (``<object at 0x…>``),
+    which differs from one build to the next."""
+    unstable: list[str] = []
+    hashed = hashlib.sha256()
+    _feed(hashed, parts, unstable)
+    return None if unstable else hashed.hexdigest()
+
+
+def _feed(hashed: Any, value: Any, unstable: list[str] | None = None) -> None:
+    # Type tags and lengths keep ("ab", "c") and ("a", "bc") apart; long texts are hashed as they are,
+    # not through repr (which copies and escapes them).
+    if isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        hashed.update(b"s%d:" % len(data))
+        hashed.update(data)
+    elif isinstance(value, bytes):
+        hashed.update(b"b%d:" % len(value))
+        hashed.update(value)
+    elif isinstance(value, (tuple, list)):
+        hashed.update(b"l%d:" % len(value))
+        for item in value:
+            _feed(hashed, item, unstable)
+    elif isinstance(value, dict):
+        hashed.update(b"d%d:" % len(value))
+        for key, item in value.items():
+            _feed(hashed, key, unstable)
+            _feed(hashed, item, unstable)
+    else:
+        text = f"{type(value).__qualname__}:{value!r}"
+        if unstable is not None and " at 0x" in text:
+            unstable.append(text)
+        data = text.encode("utf-8", "surrogatepass")
+        hashed.update(b"r%d:" % len(data))
+        hashed.update(data)
 
 
 def package_versions(*names: str) -> list[tuple[str, str | None]]:
     """Installed versions of the libraries whose output a cache holds."""
+    return [(name, _version(name)) for name in names]
+
+
+@functools.cache  # each lookup searches every installed distribution
+def _version(name: str) -> str | None:
     from importlib import metadata  # only when caching: importing it costs what checking 20 stories does
 
-    versions = []
-    for name in names:
-        try:
-            versions.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            versions.append((name, None))
-    return versions
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 _code: str | None = None

@@ -22,10 +22,11 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .cachefile import cache_path, code_fingerprint, digest, read_cache, write_cache
 from .forked import in_halves
-from .pii import KIND_NAMES, find_personal_data
+from .pii import KIND_NAMES, NUMBER_CHARACTERS, find_personal_data
 
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".json", ".txt", ".webmanifest"})
 ARCHIVE_SUFFIXES = frozenset({".docx", ".zip"})
@@ -77,51 +78,87 @@ def scan_site(site: Path, public_numbers: Iterable[str] = (), clean: CleanFiles 
     _seen_archives.clear()
     files = [(path, path.stat().st_size) for path in site.rglob("*")
              if path.suffix.lower() in SCANNED_SUFFIXES and path.is_file() and not path.is_symlink()]
-    # Two halves of about equal bytes (the search index alone can be a fifth of the site), one per core.
-    halves: tuple[list[Path], list[Path]] = ([], [])
+    # The search index alone can be a third of the site's text: a large text file is read in two parts.
+    jobs = []
+    for path, size in files:
+        parts = 2 if size > SPLIT_BYTES and path.suffix.lower() in TEXT_SUFFIXES else 1
+        jobs += [(_Part(path, index, parts), size // parts) for index in range(parts)]
+    # Two halves of about equal bytes, one per core.
+    halves: tuple[list[_Part], list[_Part]] = ([], [])
     weights = [0, 0]
-    for path, size in sorted(files, key=lambda item: -item[1]):
+    for part, size in sorted(jobs, key=lambda item: -item[1]):
         lighter = weights.index(min(weights))
-        halves[lighter].append(path)
+        halves[lighter].append(part)
         weights[lighter] += size
-    results = in_halves(lambda part: _scan_files(site, part, public, clean.known), halves[0] + halves[1],
+    results = in_halves(lambda parts: _scan_files(site, parts, public, clean.known), halves[0] + halves[1],
                         minimum=PARALLEL_MIN_FILES, split=len(halves[0]))
+    passed_parts: dict[str, set[int]] = {}
     for _, passed in results:
-        clean.passed |= passed
+        for data_digest, index, parts in passed:
+            passed_parts.setdefault(data_digest, set()).add(index)
+            if len(passed_parts[data_digest]) == parts:  # a file is clean when every part of it is
+                clean.passed.add(data_digest)
     return sorted((leak for leaks, _ in results for leak in leaks), key=lambda leak: (leak.path, leak.line))
 
 
 PARALLEL_MIN_FILES = 100  # below this a second process costs more than it saves
+SPLIT_BYTES = 4 * 1024 * 1024
+# Characters before a number that decide whether it is reported (pii._KEYWORD_REACH and its window), with room.
+_CONTEXT = 64
 
 
-def _scan_files(site: Path, paths: Sequence[Path], public: tuple[str, ...],
-                known: frozenset[str] = frozenset()) -> tuple[list[Leak], set[str]]:
-    """The leaks in ``paths``, and the digests of those found clean (``known`` ones are clean unread)."""
+class _Part(NamedTuple):
+    path: Path
+    index: int  # which part of the file: 0 .. parts - 1
+    parts: int
+
+
+def _scan_files(site: Path, parts: Sequence[_Part], public: tuple[str, ...],
+                known: frozenset[str] = frozenset()) -> tuple[list[Leak], list[tuple[str, int, int]]]:
+    """The leaks in ``parts``, and (digest, part, parts) of the parts found clean (``known`` files are
+    clean unread)."""
     leaks: list[Leak] = []
-    passed: set[str] = set()
-    for path in paths:
+    passed: list[tuple[str, int, int]] = []
+    for path, index, count in parts:
         data = path.read_bytes()
         data_digest = hashlib.sha256(data).hexdigest()
         if data_digest in known:
-            passed.add(data_digest)
+            passed.append((data_digest, index, count))
             continue
         relative = path.relative_to(site).as_posix()
         if path.suffix.lower() in TEXT_SUFFIXES:
-            found = list(_scan_text(relative, data, public))
+            found = list(_scan_text(relative, data, public, index, count))
         else:
             found = _scan_archive(relative, data, public)
         if found:
             leaks += found
         else:
-            passed.add(data_digest)
+            passed.append((data_digest, index, count))
     return leaks, passed
 
 
-def _scan_text(name: str, data: bytes, public: tuple[str, ...]) -> Iterator[Leak]:
+def _scan_text(name: str, data: bytes, public: tuple[str, ...], index: int = 0, parts: int = 1) -> Iterator[Leak]:
+    """The leaks in part ``index`` of ``parts`` of a text. Parts end where no number can run across
+    (a character that is neither digit nor separator)."""
     text = data.decode("utf-8", errors="replace")
-    for finding in find_personal_data(text, public):
-        if finding.strong:  # a weak bank-card look-alike is advice for editors, not a reason to stop
-            yield Leak(name, text.count("\n", 0, finding.start) + 1, finding.kind, finding.masked)
+    bounds = [0, *(_boundary(text, len(text) * n // parts) for n in range(1, parts)), len(text)]
+    return _scan_region(name, text, public, bounds[index], bounds[index + 1])
+
+
+def _scan_region(name: str, text: str, public: tuple[str, ...], start: int, end: int) -> Iterator[Leak]:
+    """The leaks that start in ``text[start:end]``, with the text around it read too."""
+    offset = max(start - _CONTEXT, 0)
+    for finding in find_personal_data(text[offset:min(end + _CONTEXT, len(text))], public):
+        at = finding.start + offset
+        if start <= at < end and finding.strong:  # a weak bank-card look-alike is advice for editors
+            yield Leak(name, text.count("\n", 0, at) + 1, finding.kind, finding.masked)
+
+
+def _boundary(text: str, position: int) -> int:
+    while position < len(text) and (text[position] in NUMBER_CHARACTERS
+                                    or (position > 0 and text[position - 1] in NUMBER_CHARACTERS)):
+        position += 1
+    return position
 
 
 # An archive seen before in this scan (press.docx, again inside press-kit.zip):

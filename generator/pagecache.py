@@ -29,11 +29,10 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .cachefile import cache_path, code_fingerprint, digest, package_versions, read_cache, write_cache
+from .cachefile import cache_path, code_fingerprint, digest, package_versions, read_cache, stable_digest, write_cache
 
 REUSED_TEMPLATE = "exemplar-reused.html"
 FORMAT = 2
-_UNSTABLE = " at 0x"  # an object's default repr: its address differs from one build to the next
 
 # Settings that say where the build happens, not what it shows.
 _PLACE_KEYS = {"site_dir", "docs_dir", "config_file_path", "dev_addr", "watch", "plugins", "theme", "strict",
@@ -138,12 +137,8 @@ def page_key(page: Any) -> str | None:
         return (other.url, str(other.title)) if other is not None else None
 
     meta = sorted((key, value) for key, value in (page.meta or {}).items() if key != "template")
-    parts = (page.url, page.file.dest_uri, str(page.title), meta, page.content, _toc(page.toc),
-             link(page.previous_page), link(page.next_page), [str(a.title) for a in page.ancestors])
-    text = repr(parts)
-    if _UNSTABLE in text:
-        return None
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return stable_digest(page.url, page.file.dest_uri, str(page.title), meta, page.content, _toc(page.toc),
+                         link(page.previous_page), link(page.next_page), [str(a.title) for a in page.ancestors])
 
 
 def _toc(items: Any) -> list:
@@ -154,10 +149,8 @@ def site_fingerprint(config: Any) -> str | None:
     settings = sorted((key, value) for key, value in config.items() if key not in _PLACE_KEYS)
     plugins = [(name, sorted(dict(plugin.config).items())) for name, plugin in config.plugins.items()]
     theme = config.theme
-    text = repr((FORMAT, settings, plugins, theme.name, sorted(dict(theme).items()), _theme_files(theme.dirs)))
-    if _UNSTABLE in text:
-        return None
-    return digest(text, code_fingerprint(), package_versions("mkdocs", "mkdocs-material", "jinja2", "markupsafe"))
+    return stable_digest(FORMAT, settings, plugins, theme.name, sorted(dict(theme).items()), _theme_files(theme.dirs),
+                         code_fingerprint(), package_versions("mkdocs", "mkdocs-material", "jinja2", "markupsafe"))
 
 
 def _theme_files(dirs: list[str]) -> list:

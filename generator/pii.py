@@ -62,6 +62,9 @@ _TRANSLATE = str.maketrans({**{f: str(i) for i, f in enumerate(_FULL_DIGITS)},
 _SEP = "\\-" + _SPACES + _ZERO_WIDTH
 _DIGIT = "0-9" + _FULL_DIGITS
 _RUN = re.compile(f"[{_DIGIT}](?:[{_SEP}]*[{_DIGIT}]){{10,}}(?:[{_SEP}]*[xXｘＸ])?")
+# Every character a run (with its +86 prefix and check character) can hold: text cut where
+# none of these stands cannot cut a number in two (the gate reads large files in parts).
+NUMBER_CHARACTERS = frozenset("0123456789" + _FULL_DIGITS + "-" + _SPACES + _ZERO_WIDTH + "xXｘＸ+＋")
 # A looser superset of _RUN without its nested repetition, which the regex
 # engine scans about three times faster: most documents stop here.
 _MAYBE_RUN = re.compile(f"[{_DIGIT}][{_DIGIT}{_SEP}]{{10,}}")

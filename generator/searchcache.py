@@ -105,9 +105,8 @@ class SearchEntryCache:
 
 def page_key(page: Any) -> str:
     meta = page.meta or {}
-    parts = (page.url, page.content, str(meta.get("title", page.title)), repr(meta.get("tags")),
-             repr(meta.get("search")), repr([(item.id, item.url) for item in _walk(page.toc)]))
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+    return digest(page.url, page.content, str(meta.get("title", page.title)), repr(meta.get("tags")),
+                  repr(meta.get("search")), [(item.id, item.url) for item in _walk(page.toc)])
 
 
 def _walk(toc) -> list:

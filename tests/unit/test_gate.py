@@ -93,7 +93,7 @@ def test_files_passed_in_the_last_build_are_not_read_again_and_a_leak_is_never_r
 
     read = []
     real = gate._scan_text
-    monkeypatch.setattr(gate, "_scan_text", lambda name, data, public: read.append(name) or real(name, data, public))
+    monkeypatch.setattr(gate, "_scan_text", lambda name, data, *args: read.append(name) or real(name, data, *args))
     second = CleanFiles(root, ["0312-5012021"])
     assert [leak.path for leak in scan_site(site, ["0312-5012021"], second)] == ["leak.html"]
     assert read == ["leak.html"]  # the leaking file is read every time
@@ -108,3 +108,38 @@ def test_files_passed_in_the_last_build_are_not_read_again_and_a_leak_is_never_r
     (site / "clean.html").write_text("<p>电话 13912340000</p>", encoding="utf-8")
     leaks = scan_site(site, ["0312-5012021"], CleanFiles(root, ["0312-5012021"]))
     assert sorted(leak.path for leak in leaks) == ["clean.html", "leak.html"]
+
+
+def card(digits: str) -> str:
+    """``digits`` with its Luhn check digit, grouped by four as cards are printed."""
+    total = sum(sum(divmod(int(d) * (2 if i % 2 == 0 else 1), 10)) for i, d in enumerate(reversed(digits)))
+    number = digits + str(-total % 10)
+    return " ".join(number[i:i + 4] for i in range(0, len(number), 4))
+
+
+def test_a_large_text_is_read_in_two_parts_that_miss_nothing_at_their_seam(tmp_path, monkeypatch):
+    from exemplar import forked, gate
+
+    filler = "正文" * 300
+    # Mobiles and a card number behind its keyword (which decides whether it counts), over and over.
+    text = "".join(f"{filler}电话 1391234{n:04d}，卡号：{card(f'62220212345678{n}')}\n" for n in range(6))
+    whole = list(gate._scan_text("search/search_index.json", text.encode(), ()))
+    assert len(whole) == 12
+    for cut in range(len(filler) - 30, len(filler) + 60):  # the seam moved through a mobile, a keyword, a card
+        seam = gate._boundary(text, cut)
+        assert seam - cut < 40  # not past the number it landed in
+        parts = [*gate._scan_region("search/search_index.json", text, (), 0, seam),
+                 *gate._scan_region("search/search_index.json", text, (), seam, len(text))]
+        assert parts == whole, cut
+
+    monkeypatch.setattr(gate, "SPLIT_BYTES", 1000)
+    monkeypatch.setattr(gate, "PARALLEL_MIN_FILES", 1)
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(text, encoding="utf-8")
+    forks = []
+    real_fork = forked.fork
+    monkeypatch.setattr(forked, "fork", lambda: forks.append(1) or real_fork())
+    clean = gate.CleanFiles(None)
+    leaks = scan_site(tmp_path, (), clean)
+    assert forks and [leak.describe() for leak in leaks] == [leak.describe() for leak in whole]
+    assert not clean.passed  # one part leaked: the file is not clean, whatever the other part says
