@@ -95,6 +95,8 @@ def _feed(hashed: Any, value: Any, unstable: list[str] | None = None) -> None:
         data = value.encode("utf-8", "surrogatepass")
         hashed.update(b"s%d:" % len(data))
         hashed.update(data)
+    elif type(value) is int:  # sizes, times: the commonest small values
+        hashed.update(b"i%d:" % value)
     elif isinstance(value, bytes):
         hashed.update(b"b%d:" % len(value))
         hashed.update(value)

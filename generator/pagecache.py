@@ -92,6 +92,12 @@ class RenderedPages:
         self.reused[dest] = known
         return True
 
+    def drop_content(self, page: Any) -> None:
+        """A kept page's HTML body is not shown again (its last output is): let search, which has its
+        entries already, skip its clean-up pass over it."""
+        if page.file.dest_uri in self.reused:
+            page.content = ""
+
     def output(self, page: Any, html: str) -> str:
         """The page's final HTML: last build's when reused, else ``html`` (recorded for the next build)."""
         dest = page.file.dest_uri

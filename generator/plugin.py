@@ -64,7 +64,8 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         staged = self.compiled.staged
         self.pages.start(config)
         self.search_cache = render.cache_search(config, root, staged,
-                                                parallel=len(staged.pages) >= SEARCH_WORKER_MIN_PAGES)
+                                                parallel=len(staged.pages) >= SEARCH_WORKER_MIN_PAGES,
+                                                after_known=self.pages.drop_content)
 
     @event_priority(100)  # before other plugins see the files
     def on_files(self, files, config):

@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from urllib.parse import urlsplit
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 
@@ -148,9 +149,11 @@ def cache_templates(env: Any, root: Path) -> None:
         env.bytecode_cache = template_cache(root)
 
 
-def cache_search(config: MkDocsConfig, root: Path, staged: Staged, parallel: bool = True) -> SearchEntryCache | None:
+def cache_search(config: MkDocsConfig, root: Path, staged: Staged, parallel: bool = True,
+                 after_known: Callable[[Page], None] = lambda page: None) -> SearchEntryCache | None:
     """Let mkdocs-material's search reuse the entries of pages unchanged since the last build,
-    and make the others on both cores (``parallel``: from a few dozen pages up)."""
+    and make the others on both cores (``parallel``: from a few dozen pages up).
+    ``after_known(page)`` runs once a page's entries came from the cache."""
     search = config.plugins.get("material/search") or config.plugins.get("search")
     index = getattr(search, "search_index", None)
     if index is None or not hasattr(index, "add_entry_from_context"):
@@ -160,7 +163,7 @@ def cache_search(config: MkDocsConfig, root: Path, staged: Staged, parallel: boo
     # worker does it while this process renders. Either way jieba learns the same words first.
     teach = functools.cache(functools.partial(add_search_words, staged.dictionary))
     worker = SearchWorker(type(index), index.config, teach) if parallel and hasattr(os, "fork") else None
-    cache.install(index, worker, before_segmenting=teach)
+    cache.install(index, worker, before_segmenting=teach, after_known=after_known)
     return cache
 
 

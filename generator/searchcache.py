@@ -55,10 +55,12 @@ class SearchEntryCache:
         return cls(path, fingerprint, read_cache(path, fingerprint) or {})
 
     def install(self, index: Any, worker: SearchWorker | None = None, share: int = 3,
-                before_segmenting: Callable[[], None] = lambda: None) -> None:
+                before_segmenting: Callable[[], None] = lambda: None,
+                after_known: Callable[[Any], None] = lambda page: None) -> None:
         """Wrap a mkdocs-material ``SearchIndex``: known pages reuse their entries, and with a
         ``worker`` the first ``WORKER_FIRST`` others and then all but one in ``share`` are
-        indexed on the second core. ``before_segmenting`` runs before this process indexes a page.
+        indexed on the second core. ``before_segmenting`` runs before this process indexes a page,
+        ``after_known(page)`` after a page's entries came from the cache.
 
         Entries are kept per page, in page order, and put into the index by ``finish``.
         """
@@ -70,6 +72,7 @@ class SearchEntryCache:
             known = self.previous.get(key)
             if known is not None:
                 self.slots.append((key, [dict(entry) for entry in known]))
+                after_known(page)
                 return
             self.misses += 1
             # A rebuild after an edit changes a few pages: the worker takes them all, so this
