@@ -159,9 +159,11 @@ def cache_search(config: MkDocsConfig, root: Path, staged: Staged, parallel: boo
     if index is None or not hasattr(index, "add_entry_from_context"):
         return None  # search is off, or not mkdocs-material's: nothing to cache
     cache = SearchEntryCache.open(root, dict(search.config), staged.dictionary)
-    # Loading jieba's dictionary takes seconds: it happens only in a process that segments a page, and the
-    # worker does it while this process renders. Either way jieba learns the same words first.
+    # Loading jieba's dictionary takes seconds: on a rebuild only the worker does it, while this process
+    # renders. Either way jieba learns the same words first.
     teach = functools.cache(functools.partial(add_search_words, staged.dictionary))
+    if not cache.previous and parallel:  # nothing remembered: this process segments too, and the worker
+        teach()  # forked below starts with the dictionary already loaded instead of loading it again
     worker = SearchWorker(type(index), index.config, teach) if parallel and hasattr(os, "fork") else None
     cache.install(index, worker, before_segmenting=teach, after_known=after_known)
     return cache
