@@ -46,7 +46,7 @@ class Recorded(NamedTuple):
 
 
 class SiteChanged(Exception):
-    """A page kept from the last build changed on disk while this build ran."""
+    """A page to be kept from the last build is no longer what that build wrote."""
 
 
 class RenderedPages:
@@ -58,7 +58,6 @@ class RenderedPages:
         self.current: dict[str, Recorded] = {}
         self.pending: dict[str, str] = {}  # output path -> page key
         self.reused: dict[str, Recorded] = {}
-        self.rendered = 0
 
     @classmethod
     def open(cls, root: Path, site: Path) -> RenderedPages:
@@ -86,7 +85,7 @@ class RenderedPages:
             return False
         self.pending[dest] = key
         known = self.previous.get(dest)
-        if known is None or known.key != key or _stat(self.site / dest) != known.stat:
+        if known is None or known.key != key or known.stat is None or _stat(self.site / dest) != known.stat:
             return False
         page.meta["template"] = REUSED_TEMPLATE
         self.reused[dest] = known
@@ -103,14 +102,16 @@ class RenderedPages:
         dest = page.file.dest_uri
         known = self.reused.get(dest)
         if known is not None:
-            data = (self.site / dest).read_bytes()
+            try:
+                data = (self.site / dest).read_bytes()
+            except OSError:
+                data = b""
             if hashlib.sha256(data).hexdigest() != known.digest:  # changed in place since the last build
                 self.path.unlink(missing_ok=True)  # the next build renders every page
                 raise SiteChanged(f"上一版网站的 {dest} 在上次构建之后被改动过，本次构建已停止（原有网站保持不变）；"
                                   "请重新构建")
             self.current[dest] = known
             return data.decode("utf-8")
-        self.rendered += 1
         key = self.pending.get(dest)
         if key is not None:
             encoded = html.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
