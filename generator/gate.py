@@ -61,7 +61,7 @@ class CleanFiles:
     def __init__(self, root: Path | None, public_numbers: Iterable[str] = ()) -> None:
         self.path = cache_path(root, "gate.pickle") if root is not None else None
         self.fingerprint = digest(code_fingerprint(), tuple(public_numbers)) if self.path else ""
-        self.known: frozenset[str] = frozenset(read_cache(self.path, self.fingerprint) or ()) if self.path else frozenset()
+        self.known: frozenset[str] = frozenset(read_cache(self.path, self.fingerprint) or ())
         self.passed: set[str] = set()
 
     def save(self) -> None:

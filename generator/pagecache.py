@@ -161,11 +161,13 @@ def site_fingerprint(config: Any) -> str | None:
 
 
 def _theme_files(dirs: list[str]) -> list:
-    """Templates of the theme's folders: packaged themes by version, the others by content."""
+    """Templates of the theme's folders: packaged themes by version, exemplar's own by the code
+    fingerprint, the site's overrides by content."""
     files = []
+    own = Path(__file__).parent
     for folder in map(Path, dirs):
-        if "site-packages" in folder.parts or "dist-packages" in folder.parts:
-            continue  # covered by the package versions
+        if "site-packages" in folder.parts or "dist-packages" in folder.parts or folder.is_relative_to(own):
+            continue  # covered by the package versions or code_fingerprint()
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 files.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest()))

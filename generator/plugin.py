@@ -39,9 +39,10 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         self.by_path: dict = {}
         self.search_cache = None
         self.pages: RenderedPages | None = None
+        self.root: Path | None = None  # the site root: mkdocs.yml's folder
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path).resolve().parent
+        root = self.root = Path(config.config_file_path).resolve().parent
         drafts = self.config.drafts or os.environ.get("EXEMPLAR_DRAFTS") == "1"
         try:
             self.compiled = compile_site(root, drafts=drafts)
@@ -60,10 +61,9 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Every plugin's on_config has run: the search plugin's index exists whatever the order in mkdocs.yml.
-        root = Path(config.config_file_path).resolve().parent
         staged = self.compiled.staged
         self.pages.start(config)
-        self.search_cache = render.cache_search(config, root, staged,
+        self.search_cache = render.cache_search(config, self.root, staged,
                                                 parallel=len(staged.pages) >= SEARCH_WORKER_MIN_PAGES,
                                                 after_known=self.pages.drop_content)
 
@@ -84,7 +84,7 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
         return html
 
     def on_env(self, env, config, files):
-        render.cache_templates(env, Path(config.config_file_path).resolve().parent)
+        render.cache_templates(env, self.root)
         return env
 
     @event_priority(-100)  # after every other plugin: a kept page is exactly what they made of it last time
@@ -101,9 +101,8 @@ class ExemplarPlugin(BasePlugin[ExemplarConfig]):
 
     @event_priority(-100)  # after every plugin has written its files: the gate sees the whole site
     def _scan_and_swap(self, config: MkDocsConfig) -> None:
-        root = Path(config.config_file_path).resolve().parent
         public_numbers = self.compiled.publish_set.campaign.public_numbers
-        clean = CleanFiles(root, public_numbers)
+        clean = CleanFiles(self.root, public_numbers)
         leaks = scan_site(self.output.temporary, public_numbers, clean)
         if leaks:  # on_build_error drops the unfinished site; the previous one stays
             listing = "\n".join(leak.describe() for leak in leaks[:50])

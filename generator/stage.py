@@ -21,7 +21,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from itertools import zip_longest
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,10 +29,9 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts
+from .cachefile import template_cache
 from .forked import in_halves
 from .images import ProcessedImage, image_cache_dir, process_images
-from .cachefile import template_cache
-from .stagecache import StageCache
 from .markup import ImageHTML, ImageSource, Rendered, TocEntry, images_in
 from .media import MediaCampaign, MediaItem, MediaPhoto
 from .media.feeds import render_json_feed, render_rss
@@ -41,6 +39,7 @@ from .media.kit import generate_kits, media_cache_dir
 from .media.share import ShareInfo, article_ld, event_ld, json_for_script, person_ld, website_ld
 from .model import Activity, Campaign, Exemplar, Matter, Page, Photo
 from .publish import PublishSet, is_unpublished
+from .stagecache import StageCache
 
 MATTER_STATUS_NAMES = {"planned": "计划中", "in_progress": "推进中", "done": "已办结"}
 ERA_NAMES = {"current": "当代", "historical": "历史人物"}
@@ -372,15 +371,16 @@ class _Builder:
         def run(part: Sequence[Callable[[], Iterable]]) -> tuple[list[list], dict[str, Path], dict, set]:
             return [list(job()) for job in part], self.assets.files, self.cache.made, self.cache.used
 
-        alternate = [*jobs[0::2], *jobs[1::2]]
+        order = [*range(0, len(jobs), 2), *range(1, len(jobs), 2)]
         produced: list[list] = []
-        for made, files, cache_made, cache_used in in_halves(run, alternate, minimum=PARALLEL_MIN_JOBS,
-                                                              split=len(jobs[0::2])):
+        for made, files, cache_made, cache_used in in_halves(run, [jobs[i] for i in order],
+                                                              minimum=PARALLEL_MIN_JOBS, split=(len(jobs) + 1) // 2):
             produced += made
             self.assets.files.update(files)
             self.cache.join(cache_made, cache_used)
-        evens, odds = produced[:len(jobs[0::2])], produced[len(jobs[0::2]):]
-        in_order = [results for pair in zip_longest(evens, odds) for results in pair if results is not None]
+        in_order: list[list] = [[] for _ in jobs]
+        for position, results in zip(order, produced):
+            in_order[position] = results
         return [result for results in in_order for result in results]
 
     def head_html(self, info: ShareInfo, path: str) -> str:
