@@ -36,12 +36,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import struct
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -348,6 +346,9 @@ def _run(job: Callable[[Path], _Outcome], paths: list[Path], workers: int | None
     workers = min(workers or os.cpu_count() or 1, len(paths))
     if workers < 2 or len(paths) < _PARALLEL_MIN:
         return [job(path) for path in paths]
+    import multiprocessing  # here, not at the top: `check` imports this module and never needs a pool
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork starts in milliseconds and needs no re-import; spawn is the fallback elsewhere.
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -17,7 +17,6 @@ import errno
 import fcntl
 import os
 import shutil
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +86,7 @@ def prepare(root: Path, target: Path) -> Output:
         os.close(lock_fd)
         raise SiteDirError(f"无法锁定输出目录：{exc.strerror}") from None
     _remove_leftovers(target)
-    temporary = target.parent / f".{target.name}.exemplar-tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    temporary = target.parent / f".{target.name}.exemplar-tmp-{os.getpid()}-{os.urandom(4).hex()}"
     try:
         temporary.mkdir()
     except OSError as exc:

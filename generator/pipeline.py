@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -85,20 +86,28 @@ _PARALLEL_MIN = 100  # documents; below this a second process costs more than it
 def _check_documents(root: Path, refs: list[DocumentRef], *settings) -> list[Checked]:
     """Check the documents not checked before (checkcache), on both cores: each is independent of the others."""
     cache = CheckCache.open(root, *settings)
-    keys = {ref.source: cache.document_key(root, ref) for ref in refs}
-    known = {ref.source: cache.get(ref.source, keys[ref.source]) for ref in refs}
-    missing = [ref for ref in refs if known[ref.source] is None]
-    for checked in _check_in_parallel(root, missing, settings):
+    # With nothing remembered (a fresh clone) every document is checked anyway: its key is then made
+    # beside its check, on both cores, instead of in a pass over every document beforehand.
+    keys = {ref.source: cache.document_key(root, ref) for ref in refs} if cache.entries else {}
+    known = {source: cache.get(source, key) for source, key in keys.items()}
+    missing = [ref for ref in refs if known.get(ref.source) is None]
+    key_of = (lambda ref: keys[ref.source]) if keys else (lambda ref: cache.document_key(root, ref))
+    for key, checked in _check_in_parallel(root, missing, settings, key_of):
         known[checked.source] = checked
-        cache.put(checked.source, keys[checked.source], checked)
+        cache.put(checked.source, key, checked)
     cache.save({str(ref.source) for ref in refs})
     return [known[ref.source] for ref in refs]
 
 
-def _check_in_parallel(root: Path, refs: list[DocumentRef], settings: tuple) -> list[Checked]:
-    # Only results travel back from the child: values and positions, not YAML trees.
-    halves = in_halves(lambda part: check_documents(root, part, *settings), refs, minimum=_PARALLEL_MIN)
-    return [checked for half in halves for checked in half]
+def _check_in_parallel(root: Path, refs: list[DocumentRef], settings: tuple,
+                       key_of: Callable[[DocumentRef], str | None]) -> list[tuple[str | None, Checked]]:
+    """(cache key, result) per document. Only results travel back from the child: values and positions, not YAML trees."""
+    def check_part(part: Sequence[DocumentRef]) -> list[tuple[str | None, Checked]]:
+        keys = [key_of(ref) for ref in part]  # before reading: a file edited meanwhile is checked again next time
+        return list(zip(keys, check_documents(root, part, *settings)))
+
+    halves = in_halves(check_part, refs, minimum=_PARALLEL_MIN)
+    return [pair for half in halves for pair in half]
 
 
 def campaign_of(root: Path) -> Campaign | None:
