@@ -96,7 +96,10 @@ class SearchEntryCache:
         for key, slot in self.slots:
             page_entries = made[slot] if isinstance(slot, int) else slot
             entries += page_entries
-            self.current[key] = [dict(entry) for entry in page_entries]
+            known = self.previous.get(key)
+            # A page whose entries came from the cache keeps the very list it had: the cache file
+            # then records only what changed (cachefile.write_cache).
+            self.current[key] = known if known is not None else [dict(entry) for entry in page_entries]
         self.index.entries[:0] = entries
 
     def save(self) -> None:

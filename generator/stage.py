@@ -298,9 +298,12 @@ class _Builder:
         return found
 
     def render(self, template: str, path: str, **values) -> str:
-        return self.env.get_template(template).render(
-            root=relative_root(path), campaign=self.publish.campaign, preview=self.publish.preview,
-            kit=page_dir(path) in self.kits, **values)
+        return self.template(template, {"root": relative_root(path), "kit": page_dir(path) in self.kits, **values})
+
+    def template(self, name: str, values: dict[str, Any]) -> str:
+        """One of exemplar's templates; the stage cache keeps its HTML between builds."""
+        return self.cache.template(self.env.get_template(name), {
+            "campaign": self.publish.campaign, "preview": self.publish.preview, **values})
 
     def image_resolver(self, entry: Exemplar | Activity, prefix: str, *, responsive: bool) -> Callable:
         """For the Markdown renderer: an image named in a story body -> its processed variants."""
@@ -368,16 +371,18 @@ class _Builder:
 
         Each core takes every other job, so heavy jobs (long listings) next to each other are shared.
         """
-        def run(part: Sequence[Callable[[], Iterable]]) -> tuple[list[list], dict[str, Path], dict, set]:
-            return [list(job()) for job in part], self.assets.files, self.cache.made, self.cache.used
+        def run(part: Sequence[Callable[[], Iterable]]) -> tuple[list[list], dict[str, Path], dict, set, set]:
+            made = [list(job()) for job in part]
+            self.cache.write_html()
+            return made, self.assets.files, self.cache.made, self.cache.used, self.cache.html_used
 
         order = [*range(0, len(jobs), 2), *range(1, len(jobs), 2)]
         produced: list[list] = []
-        for made, files, cache_made, cache_used in in_halves(run, [jobs[i] for i in order],
-                                                              minimum=PARALLEL_MIN_JOBS, split=(len(jobs) + 1) // 2):
+        for made, files, cache_made, cache_used, html_used in in_halves(
+                run, [jobs[i] for i in order], minimum=PARALLEL_MIN_JOBS, split=(len(jobs) + 1) // 2):
             produced += made
             self.assets.files.update(files)
-            self.cache.join(cache_made, cache_used)
+            self.cache.join(cache_made, cache_used, html_used)
         in_order: list[list] = [[] for _ in jobs]
         for position, results in zip(order, produced):
             in_order[position] = results
@@ -387,8 +392,7 @@ class _Builder:
         # Feed links are relative: mkdocs-material fetches sitemap.xml next to every
         # <link rel="alternate">, and an absolute one would call the production host.
         prefix = relative_root(path)
-        return self.env.get_template("_head.html").render(
-            s=info, feed_rss=f"{prefix}feed.xml", feed_json=f"{prefix}feed.json")
+        return self.template("_head.html", {"s": info, "feed_rss": f"{prefix}feed.xml", "feed_json": f"{prefix}feed.json"})
 
     def generic_head(self, page: StagedPage) -> str:
         campaign = self.publish.campaign

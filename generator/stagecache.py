@@ -11,15 +11,25 @@ depends only on:
 * the renderer: exemplar's code and the versions of Python-Markdown and the
   sanitizer (nh3).
 
-Those make the key. A name's reading (reading.py) depends only on the name
+Those make the key. A page's HTML (a Jinja template of exemplar's own)
+depends only on the template and the values it is given: the campaign, and
+the entry, cards, pictures and links of that page, all plain data. Its key
+is a digest of them (none when a value shows only its address); the HTML is
+kept as one file per key in ``.cache/exemplar/stage-html/``, so a rebuild
+reads back what it needs and writes only what changed, instead of rewriting
+one large file. A name's reading (reading.py) depends only on the name
 and pypinyin, whose dictionary alone takes longer to load than a rebuild's
 whole stage. ``.cache/exemplar/stage.pickle`` keeps what the last build used.
 Stage halves run in a forked child (forked.py): what a half made comes back
-with its pages and joins the cache here.
+with its pages and joins the cache here (each process writes its own HTML files).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,10 +37,12 @@ from typing import Any
 from .cachefile import cache_path, code_fingerprint, digest, package_versions, read_cache, write_cache
 from .images import file_digest
 from .markup import ImageSrc, Rendered, images_in, render_markdown
+from .model import Activity, Campaign, Exemplar, KeyDate, Matter, Page
 from .reading import name_reading
 
 FORMAT = 1
-_LIBRARIES = ("markdown", "nh3", "pymdown-extensions", "pypinyin")
+_LIBRARIES = ("markdown", "nh3", "pymdown-extensions", "pypinyin", "jinja2", "markupsafe")
+HTML_DIR = "stage-html"
 
 
 class StageCache:
@@ -40,6 +52,10 @@ class StageCache:
         self.previous = previous  # key -> Rendered body, or name reading
         self.made: dict[str, Any] = {}
         self.used: set[str] = set()
+        self.html_dir = path.with_name(HTML_DIR) if path is not None else None
+        self.html_made: dict[str, str] = {}  # key -> HTML this process rendered, not yet written
+        self.html_used: set[str] = set()
+        self.content_digests: dict[int, tuple[Any, bytes]] = {}  # see _KeyPickler
 
     @classmethod
     def open(cls, root: Path) -> StageCache:
@@ -48,6 +64,44 @@ class StageCache:
             return cls(None, "", {})
         fingerprint = digest(FORMAT, code_fingerprint(), package_versions(*_LIBRARIES))
         return cls(path, fingerprint, read_cache(path, fingerprint) or {})
+
+    def template(self, template: Any, values: dict[str, Any]) -> str:
+        """``template.render(values)``, read back from an earlier build that rendered it with equal values."""
+        key = self._page_key(template.name, values)
+        if key is None:
+            return template.render(values)
+        self.html_used.add(key)
+        try:
+            return (self.html_dir / key).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        html = self.html_made[key] = template.render(values)
+        return html
+
+    def _page_key(self, name: str, values: dict[str, Any]) -> str | None:
+        if self.html_dir is None:
+            return None
+        buffer = io.BytesIO()
+        try:
+            _KeyPickler(buffer, self.content_digests).dump((self.fingerprint, name, values))
+        except Exception:  # a value that cannot be pickled (a function): no key, the template is rendered
+            return None
+        return hashlib.sha256(buffer.getbuffer()).hexdigest()
+
+    def write_html(self) -> None:
+        """Store the HTML this process rendered (each process of a forked stage writes its own)."""
+        if self.html_dir is None or not self.html_made:
+            return
+        try:
+            self.html_dir.mkdir(parents=True, exist_ok=True)
+            for key, html in self.html_made.items():
+                # Renamed into place: a build killed mid-write leaves a temporary name, never half a page.
+                temporary = self.html_dir / f".{key}.{os.getpid()}.tmp"
+                temporary.write_bytes(html.encode("utf-8"))
+                os.replace(temporary, self.html_dir / key)
+        except OSError:
+            pass  # a read-only checkout still builds, just without remembering
+        self.html_made.clear()
 
     def render(self, body: str, image_src: ImageSrc | None = None) -> Rendered:
         """``markup.render_markdown(body, image_src=image_src)``, from the cache when it was made before."""
@@ -86,15 +140,48 @@ class StageCache:
             known = self.made[key] = make()
         return known
 
-    def join(self, made: dict[str, Any], used: set[str]) -> None:
-        """Add what a forked half rendered and used."""
+    def join(self, made: dict[str, Any], used: set[str], html_used: set[str]) -> None:
+        """Add what a forked half rendered and used (it wrote its HTML itself)."""
         self.made.update(made)
         self.used |= used
+        self.html_used |= html_used
 
     def save(self) -> None:
-        """Keep what this build used (and nothing else: the file does not grow with every edit)."""
-        if self.path is None or (not self.made and self.used == self.previous.keys()):
+        """Keep what this build used (and nothing else: the cache does not grow with every edit)."""
+        if self.path is None:
+            return
+        self.write_html()
+        try:
+            stale = [name for name in os.listdir(self.html_dir) if name not in self.html_used]
+        except OSError:
+            stale = []
+        for name in stale:  # pages no longer shown as they were, and temporaries of killed builds
+            (self.html_dir / name).unlink(missing_ok=True)
+        if not self.made and self.used == self.previous.keys():
             return
         known = {**self.previous, **self.made}
         write_cache(self.path, self.fingerprint, {key: known[key] for key in self.used if key in known})
 
+
+
+# The content objects pages show, each many times (an exemplar's card is on every listing it
+# belongs to): immutable (frozen dataclasses), and large (a story's whole text).
+_CONTENT_TYPES = frozenset({Activity, Campaign, Exemplar, KeyDate, Matter, Page})
+
+
+class _KeyPickler(pickle.Pickler):
+    """Pickles what a template is given, for its key: plain values as they are (pickle is far faster
+    than walking them in Python), each content object as the digest of its own pickle, made once
+    per build (``digests``, which also keeps the objects alive so their ids stay theirs)."""
+
+    def __init__(self, file: io.BytesIO, digests: dict[int, tuple[Any, bytes]]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.digests = digests
+
+    def persistent_id(self, obj: Any) -> bytes | None:
+        if type(obj) not in _CONTENT_TYPES:
+            return None
+        known = self.digests.get(id(obj))
+        if known is None or known[0] is not obj:
+            known = self.digests[id(obj)] = (obj, hashlib.sha256(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)).digest())
+        return known[1]

@@ -110,6 +110,23 @@ def test_pages_use_sized_variants(built):
     assert 'loading="lazy"' in html and 'alt="张三在试验田里查看麦穗' in html
 
 
+def test_processed_photos_and_kits_are_linked_from_the_cache_not_copied(built):
+    """render.CachedFile: no second copy on disk, and the same file (time, ETag) from build to build;
+    editors' own files are never linked into the site."""
+    root, site, _ = built
+
+    def identity(path: Path) -> tuple[int, int]:
+        status = path.stat()
+        return status.st_dev, status.st_ino
+
+    cached = {identity(p) for p in (root / ".cache" / "exemplar").rglob("*") if p.is_file()}
+    photos = list((site / "assets" / "media").iterdir())
+    assert photos and all(identity(p) in cached for p in photos)
+    assert identity(site / "stories" / "zhang-san" / "press.docx") in cached
+    editors = {identity(p) for folder in ("stories", "content") for p in (root / folder).rglob("*") if p.is_file()}
+    assert not editors & {identity(p) for p in all_output(site)}
+
+
 def test_editors_files_are_untouched(built):
     root, _, before = built
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and "site" not in p.relative_to(root).parts

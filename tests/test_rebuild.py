@@ -184,6 +184,28 @@ def test_rendered_bodies_come_from_the_stage_cache_until_the_story_changes(site)
     assert "补充一句。" in page and POISON not in page
 
 
+def test_page_html_comes_from_the_stage_cache_until_what_it_shows_changes(site):
+    """Each template's HTML is kept by a digest of the values it shows (stagecache.StageCache.template)."""
+    folder = site / ".cache" / "exemplar" / "stage-html"
+    kept = sorted(folder.iterdir())
+    assert len(kept) > 10  # every page and head of the fixture site
+    for file in kept:
+        file.write_text(f"<!-- {POISON} -->" + file.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / ".abandoned.123.tmp").write_text("half a page", encoding="utf-8")  # a killed build's
+    build(site, site / "site")
+    other = site / "site" / "about" / "index.html"
+    assert POISON in (site / "site" / PROFILE).read_text(encoding="utf-8")
+    assert POISON in other.read_text(encoding="utf-8")
+    story = site / "stories" / "zhang-san" / "index.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("headline: ", "headline: 新"), encoding="utf-8")
+    build(site, site / "site")
+    profile = (site / "site" / PROFILE).read_text(encoding="utf-8")
+    assert POISON not in profile.split("<article", 1)[1]  # its page is rendered again (its head too)
+    assert POISON in other.read_text(encoding="utf-8")  # an unrelated page is still read back
+    after = sorted(folder.iterdir())
+    assert len(after) <= len(kept) and not any(f.name.endswith(".tmp") for f in after)  # stale ones removed
+
+
 def test_a_replaced_photo_is_processed_again_even_with_its_name_and_size_kept(site):
     """The stage remembers photo digests by size, time and inode: a replaced file has a new inode or time."""
     from PIL import Image
@@ -201,7 +223,8 @@ def test_a_replaced_photo_is_processed_again_even_with_its_name_and_size_kept(si
 
 
 def test_a_small_rebuild_leaves_jieba_to_the_worker(site, cold):
-    """The worker takes the few changed pages: this process never loads jieba's dictionary."""
+    """The worker takes the few changed pages: this process never loads jieba's dictionary,
+    and jieba is imported without pkg_resources (render.import_jieba_quickly), yet segments."""
     script = textwrap.dedent(f"""
         import sys
         import exemplar.plugin as plugin
@@ -210,6 +233,7 @@ def test_a_small_rebuild_leaves_jieba_to_the_worker(site, cold):
         code = cli.main(["build", {str(site)!r}, "--site-dir", {str(site / "site")!r}])
         import jieba
         print("jieba loaded here:", jieba.dt.initialized)
+        print("pkg_resources imported:", "pkg_resources" in sys.modules)
         sys.exit(code)
     """)
     story = site / "stories" / "zhang-san" / "index.md"
@@ -217,6 +241,7 @@ def test_a_small_rebuild_leaves_jieba_to_the_worker(site, cold):
     result = subprocess.run([sys.executable, "-c", script], env=ENV, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "jieba loaded here: False" in result.stdout
+    assert "pkg_resources imported: False" in result.stdout
     index = json.loads((site / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     words = [doc["text"] for doc in index["docs"] if "zhang-san" in doc["location"]]
     assert any("耐盐小麦" in text.replace("\u200b", "") for text in words)  # indexed by the worker
