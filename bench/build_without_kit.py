@@ -24,4 +24,5 @@ from exemplar import stage as stage_module
 stage_module.stage = functools.partial(stage_module.stage, media=False)
 
 if __name__ == "__main__":
-    sys.exit(cli.main(["build", *sys.argv[1:]]))
+    sys.argv[1:1] = ["build"]
+    cli.entry()  # as the command line ends: at once, without the interpreter's teardown

@@ -103,7 +103,7 @@ def finish(output: Output) -> None:
         (output.temporary / MARKER).write_text("built by exemplar\n", encoding="utf-8")
         if output.target.exists():
             _exchange(output.temporary, output.target)
-            shutil.rmtree(output.temporary, ignore_errors=True)  # now holds the previous site
+            remove_tree(output.temporary)  # now holds the previous site
         else:
             os.rename(output.temporary, output.target)
     except OSError as exc:
@@ -112,6 +112,20 @@ def finish(output: Output) -> None:
     finally:
         output._unlock()
         output.finished = True
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder of thousands of files, as ``rm -rf`` does: two to three times faster than
+    ``shutil.rmtree``'s walk in Python, which made up a sixth of a rebuild. Anything left (no ``rm``
+    here, or it failed) goes through ``shutil.rmtree``."""
+    import subprocess  # here: `check` imports this module and never deletes a site
+
+    rm = shutil.which("rm")
+    if rm is not None:
+        subprocess.run([rm, "-rf", "--", str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+    if os.path.lexists(path):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _remove_leftovers(target: Path) -> None:

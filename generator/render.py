@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -89,10 +90,11 @@ def files(config: MkDocsConfig, existing: Files, staged: Staged) -> Files:
         file = File.generated(config, page.path, content="")
         StagedMkDocsPage(nav_titles.get(page.path), file, config, page)
         result.append(file)
-    made_here = (Path(config.config_file_path).resolve().parent / CACHE_DIR).resolve()
+    made_here = os.path.join(Path(config.config_file_path).resolve().parent, CACHE_DIR, "")
     for asset in staged.assets:
-        kind = CachedFile if asset.source.resolve().is_relative_to(made_here) else File
-        result.append(kind.generated(config, asset.dest, abs_src_path=str(asset.source)))
+        source = str(asset.source)  # absolute, under the resolved site root (pipeline.compile_site)
+        kind = CachedFile if source.startswith(made_here) else File
+        result.append(kind.generated(config, asset.dest, abs_src_path=source))
     return result
 
 
@@ -193,7 +195,36 @@ def cache_search(config: MkDocsConfig, root: Path, staged: Staged, parallel: boo
         teach()  # forked below starts with the dictionary already loaded instead of loading it again
     worker = SearchWorker(type(index), index.config, teach) if parallel and hasattr(os, "fork") else None
     cache.install(index, worker, before_segmenting=teach, after_known=after_known)
+    write_index_as_utf8(index)
     return cache
+
+
+def write_index_as_utf8(index: Any) -> None:
+    """Have mkdocs-material's search index written as UTF-8 rather than ``\\uXXXX`` escapes.
+
+    Chinese text escaped takes six bytes a character instead of three: the
+    index is half the size on disk (a fifth smaller gzipped, for visitors who
+    open search), and the gate reads a fifth of the characters, and reads them
+    as the text they are (a keyword such as 身份证 next to a number is visible
+    to it only unescaped). The JSON is the same data: a test compares the two.
+    A rebuild under ``mkdocs serve``'s dirty reload (``prev``) keeps
+    mkdocs-material's own writer.
+    """
+    generate = index.generate_search_index
+
+    def generate_search_index(prev: Any) -> str:
+        if prev:
+            return generate(prev)
+        config = {key: index.config[key] for key in ("lang", "separator", "pipeline", "fields")}
+        data = {"config": config, "docs": index.entries}
+        text = json.dumps(data, separators=(",", ":"), default=str, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (no UTF-8 form) somewhere: escaped, as before
+            return json.dumps(data, separators=(",", ":"), default=str)
+        return text
+
+    index.generate_search_index = generate_search_index
 
 
 def import_jieba_quickly() -> None:

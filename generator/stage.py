@@ -174,10 +174,19 @@ class Assets:
         self.root = root
         self.processed = processed
         self.files: dict[str, Path] = {}
+        self._by_file: dict[PurePosixPath, ProcessedImage] = {}
+
+    def image(self, file: PurePosixPath) -> ProcessedImage:
+        """The processed image of a bundle file (looked up by the file's name in the model: a card is
+        printed on several listings, and joining paths again each time costs more than the card)."""
+        image = self._by_file.get(file)
+        if image is None:
+            image = self._by_file[file] = self.processed[self.root / file]
+        return image
 
     def picture(self, file: PurePosixPath, alt: str, root_prefix: str, *, max_width: int = 1440,
                 credit: str | None = None, caption: str | None = None) -> Picture:
-        image = self.processed[self.root / file]
+        image = self.image(file)
         fallback = [v for v in image.variants if v.format != "webp" and v.width <= max_width] or \
             [min((v for v in image.variants if v.format != "webp"), key=lambda v: v.width)]
         webp = [v for v in image.variants if v.format == "webp" and v.width <= max_width]
@@ -193,7 +202,7 @@ class Assets:
                        alt=alt, credit=credit, caption=caption)
 
     def share_image(self, file: PurePosixPath) -> str:
-        image = self.processed[self.root / file]
+        image = self.image(file)
         variant = max((v for v in image.variants if v.format != "webp" and v.width <= 1440), key=lambda v: v.width)
         self.files[f"{ASSET_DIR}/{variant.name}"] = variant.cache_path
         return f"{ASSET_DIR}/{variant.name}"

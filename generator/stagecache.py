@@ -26,8 +26,11 @@ with its pages and joins the cache here (each process writes its own HTML files)
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import io
+import operator
 import os
 import pickle
 from collections.abc import Callable
@@ -37,6 +40,7 @@ from typing import Any
 from .cachefile import cache_path, code_fingerprint, digest, package_versions, read_cache, write_cache
 from .images import file_digest
 from .markup import ImageSrc, Rendered, images_in, render_markdown
+from . import model
 from .model import Activity, Campaign, Exemplar, KeyDate, Matter, Page
 from .reading import name_reading
 
@@ -169,6 +173,25 @@ class StageCache:
 _CONTENT_TYPES = frozenset({Activity, Campaign, Exemplar, KeyDate, Matter, Page})
 
 
+def _plain_reducers() -> dict[type, Callable[[Any], tuple]]:
+    """The model's dataclasses (slots: pickle would call a Python ``__getstate__`` that looks up
+    their fields each time) as a class and a tuple of their values, read by one C call."""
+    reducers = {}
+    for cls in vars(model).values():
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls) and hasattr(cls, "__slots__"):
+            names = [f.name for f in dataclasses.fields(cls)]
+            values = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, name=names[0]: (getattr(obj, name),))
+            reducers[cls] = functools.partial(_reduce_plain, cls, values)
+    return reducers
+
+
+def _reduce_plain(cls: type, values: Callable[[Any], tuple], obj: Any) -> tuple:
+    return cls, values(obj)
+
+
+_PLAIN = _plain_reducers()
+
+
 class _KeyPickler(pickle.Pickler):
     """Pickles what a template is given, for its key: plain values as they are (pickle is far faster
     than walking them in Python), each content object as the digest of its own pickle, made once
@@ -176,12 +199,21 @@ class _KeyPickler(pickle.Pickler):
 
     def __init__(self, file: io.BytesIO, digests: dict[int, tuple[Any, bytes]]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.digests = digests
+        # A dispatch table is consulted in C for other types only: no Python call per string or dict.
+        self.dispatch_table = {**_PLAIN, **dict.fromkeys(_CONTENT_TYPES, functools.partial(_reduce_content, digests))}
 
-    def persistent_id(self, obj: Any) -> bytes | None:
-        if type(obj) not in _CONTENT_TYPES:
-            return None
-        known = self.digests.get(id(obj))
-        if known is None or known[0] is not obj:
-            known = self.digests[id(obj)] = (obj, hashlib.sha256(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)).digest())
-        return known[1]
+
+def _reduce_content(digests: dict[int, tuple[Any, bytes]], obj: Any) -> tuple:
+    known = digests.get(id(obj))
+    if known is None or known[0] is not obj:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = _PLAIN
+        pickler.dump(obj)
+        known = digests[id(obj)] = (obj, hashlib.sha256(buffer.getbuffer()).digest())
+    return _content, (known[1],)
+
+
+def _content(digest: bytes) -> bytes:
+    """Stands for a content object in a key (keys are never unpickled)."""
+    return digest

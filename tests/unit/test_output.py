@@ -8,6 +8,7 @@ import textwrap
 
 import pytest
 
+from exemplar import output
 from exemplar.output import MARKER, SiteDirError, check_target, finish, prepare
 
 
@@ -87,3 +88,19 @@ def test_a_killed_build_leaves_the_previous_site_and_is_cleaned_up(base_site):
     third = prepare(base_site, target)  # the lock died with the process; the leftover is removed
     assert [p for p in base_site.iterdir() if "exemplar-tmp" in p.name] == [third.temporary]
     third.abandon()
+
+
+@pytest.mark.parametrize("rm", ["rm", None])
+def test_the_previous_site_is_removed_whole_with_or_without_rm(tmp_path, monkeypatch, rm):
+    old = tmp_path / ".site.exemplar-tmp-1-abcd"
+    for folder in ("stories/zhang-san", "assets/media", "深/层/目录"):
+        (old / folder).mkdir(parents=True)
+        (old / folder / "index.html").write_text("<p>旧</p>", encoding="utf-8")
+    (old / "stories" / "link").symlink_to(tmp_path / "keep")  # a link is removed, never followed
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "keep" / "file").write_text("kept", encoding="utf-8")
+    if rm is None:
+        monkeypatch.setattr(output.shutil, "which", lambda name: None)
+    output.remove_tree(old)
+    assert not old.exists()
+    assert (tmp_path / "keep" / "file").read_text(encoding="utf-8") == "kept"
