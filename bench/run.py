@@ -42,7 +42,8 @@ kit      The media kit, on a copy of the repository's sample campaign: the
          real `exemplar build` against the same build without the kit, cold
          (empty caches; once each: the kit is the expensive part); kit = full
          - without kit. What the kit adds to a one-story rebuild is modelled
-         (one kit's CPU time + copying every kit) unless --kit-rounds N
+         (one kit's CPU time + linking every kit's files into the new site,
+         as render.CachedFile does) unless --kit-rounds N
          measures it (edit and sign one story again, both builds, N rounds).
 visitor  What a visitor gets: Lighthouse (bench/lighthouse.mjs with the
          Lighthouse pinned in bench/package.json, Debian's Chromium, mobile) on
@@ -352,12 +353,12 @@ def derive_build(rows: list[dict], kit: dict | None, per_photo: dict | None = No
                     ratios[f"cold_without_kit/{base}"] = estimate["cold_without_kit_s"] / row[base]["wall_s"]
             if "one_story" in row:
                 ratios["cold_without_kit/one_story"] = estimate["cold_without_kit_s"] / row["one_story"]["wall_s"]
-                if "cold_full_s" in estimate and kit.get("copy_bytes_per_s"):
-                    # A real one-story build also regenerates that story's kit and copies every kit:
-                    # what that added on the sample, plus copying the kits the sample does not have.
+                if "cold_full_s" in estimate and kit.get("link_s_per_file"):
+                    # A real one-story build also regenerates that story's kit and links every kit's files
+                    # into the new site: what that added on the sample, plus linking the kits it does not have.
                     more_kits = max(0, estimate["kits"] - kit["kits"])
                     one = (row["one_story"]["wall_s"] + kit["one_story_kit_s"]
-                           + more_kits * per_kit["bytes"] / kit["copy_bytes_per_s"])
+                           + more_kits * kit["kit_files"] / kit["kits"] * kit["link_s_per_file"])
                     estimate["one_story_with_kit_s"] = one
                     ratios["cold_full/one_story_with_kit"] = estimate["cold_full_s"] / one
         row["ratios"] = ratios
@@ -407,37 +408,39 @@ def bench_kit(work: Path, repeat: int, log: Path) -> dict:
               "kits": len(kits), "kit_bytes": kit_bytes,
               "cold_full": summary(cold_full), "cold_without_kit": summary(cold_without),
               "output": {"full": tree_size(full_site), "without_kit": tree_size(plain_site)},
-              "copy_bytes_per_s": copy_rate(kit_files, work / "copy-rate")}
+              "kit_files": len(kit_files), "link_s_per_file": link_time(kit_files, work / "link-time")}
     if kits:
         result["per_kit"] = {
             "wall_s": (result["cold_full"]["wall_s"] - result["cold_without_kit"]["wall_s"]) / len(kits),
             "cpu_s": (result["cold_full"]["cpu_s"] - result["cold_without_kit"]["cpu_s"]) / len(kits),
             "bytes": kit_bytes / len(kits)}
     # What the kit adds to rebuilding after one edit: regenerating that story's kit and
-    # copying every kit into the new site (MkDocs copies each file into a fresh directory).
+    # linking every kit's files into the new site (render.CachedFile).
     if one_full:
         result["one_story_full"] = summary(one_full)
         result["one_story_without_kit"] = summary(one_without)
         result["one_story_kit_s"] = result["one_story_full"]["wall_s"] - result["one_story_without_kit"]["wall_s"]
         result["one_story_kit_method"] = "measured: one story edited, full build - build without kit"
     elif kits:
-        result["one_story_kit_s"] = result["per_kit"]["cpu_s"] + kit_bytes / result["copy_bytes_per_s"]
-        result["one_story_kit_method"] = "modelled: one kit's CPU time (generated alone) + copying every kit"
+        result["one_story_kit_s"] = result["per_kit"]["cpu_s"] + len(kit_files) * result["link_s_per_file"]
+        result["one_story_kit_method"] = "modelled: one kit's CPU time (generated alone) + linking every kit's files"
     return result
 
 
-def copy_rate(files: list[Path], scratch: Path, repeat: int = 3) -> float:
-    """Bytes per second of shutil.copyfile, which MkDocs uses for every static file; median, warm page cache."""
-    rates = []
+def link_time(files: list[Path], scratch: Path, repeat: int = 3) -> float:
+    """Seconds per file to put a kit file into a new site as render.CachedFile does (a folder, a hard
+    link); median of ``repeat`` rounds."""
+    times = []
     for _ in range(repeat):
         remove(scratch)
-        scratch.mkdir(parents=True)
         start = time.perf_counter()
         for index, file in enumerate(files):
-            shutil.copyfile(file, scratch / f"{index}-{file.name}")
-        rates.append(sum(f.stat().st_size for f in files) / (time.perf_counter() - start))
+            folder = scratch / str(index)
+            os.makedirs(folder, exist_ok=True)
+            os.link(file, folder / file.name)
+        times.append((time.perf_counter() - start) / max(1, len(files)))
     remove(scratch)
-    return statistics.median(rates)
+    return statistics.median(times)
 
 
 # ------------------------------------------------------------------ visitor: Lighthouse and page weight

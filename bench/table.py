@@ -102,9 +102,9 @@ def render(run, check, build, kit, lighthouse, weight, extended=None) -> str:
                        f"| {est_x(row['ratios'].get('cold_without_kit/mkdocs'), measured)} | {est(estimate.get('kit_s'))} "
                        f"| {est(estimate.get('cold_full_s'))} | {'*' + _mb(site_bytes) + '*' if site_bytes else '–'} |")
         out.append("")
-        out += ["**Rebuilds**, exemplar without the media kit (a real build also copies every kit into the new "
-                "site and regenerates the edited story's kit: *with kit* adds what that cost on the sample, scaled "
-                "to N kits).", "",
+        out += ["**Rebuilds**, exemplar without the media kit (a real build also links every kit's files into the "
+                "new site and regenerates the edited story's kit: *with kit* adds what that cost on the sample, "
+                "scaled to N kits).", "",
                 "| stories | cold, images cached | warm, nothing changed | one story edited | one story, with kit "
                 "| cold everything ÷ one story with kit | cold without kit ÷ one story | cold, images cached ÷ one story |",
                 "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -164,7 +164,8 @@ def render(run, check, build, kit, lighthouse, weight, extended=None) -> str:
         out.append(f"| media kit | {_s(cold_kit)} ({cold_kit / kit['cold_full']['wall_s']:.0%}) | {_s(cpu_kit)} "
                    f"| {one}| |")
         out += ["", f"A rebuild after editing one story adds {_s(kit.get('one_story_kit_s'))} for the kit on the sample "
-                f"({kit.get('one_story_kit_method', '')}; copying runs at {kit['copy_bytes_per_s'] / MB:.0f} MB/s here).", ""]
+                f"({kit.get('one_story_kit_method', '')}; linking takes "
+                f"{kit['link_s_per_file'] * 1e6:.0f} µs per file here).", ""]
     if lighthouse:
         if "error" in lighthouse:
             out += [f"**Lighthouse**: not run: {lighthouse['error']}", ""]

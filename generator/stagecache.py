@@ -14,8 +14,8 @@ depends only on:
 Those make the key. A page's HTML (a Jinja template of exemplar's own)
 depends only on the template and the values it is given: the campaign, and
 the entry, cards, pictures and links of that page, all plain data. Its key
-is a digest of them (none when a value shows only its address); the HTML is
-kept as one file per key in ``.cache/exemplar/stage-html/``, so a rebuild
+is a digest of their pickle (none when a value cannot be pickled); the HTML
+is kept as one file per key in ``.cache/exemplar/stage-html/``, so a rebuild
 reads back what it needs and writes only what changed, instead of rewriting
 one large file. A name's reading (reading.py) depends only on the name
 and pypinyin, whose dictionary alone takes longer to load than a rebuild's
@@ -165,7 +165,6 @@ class StageCache:
             return
         known = {**self.previous, **self.made}
         write_cache(self.path, self.fingerprint, {key: known[key] for key in self.used if key in known})
-
 
 
 # The content objects pages show, each many times (an exemplar's card is on every listing it
