@@ -203,7 +203,7 @@ def write_index_as_utf8(index: Any) -> None:
     """Have mkdocs-material's search index written as UTF-8 rather than ``\\uXXXX`` escapes.
 
     Chinese text escaped takes six bytes a character instead of three: the
-    index is half the size on disk (a fifth smaller gzipped, for visitors who
+    index is half the size on disk (a third smaller gzipped, for visitors who
     open search), and the gate reads a fifth of the characters, and reads them
     as the text they are (a keyword such as 身份证 next to a number is visible
     to it only unescaped). The JSON is the same data: a test compares the two.

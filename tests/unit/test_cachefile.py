@@ -24,6 +24,16 @@ def reread(path):
     return cachefile.read_cache(path, "fp")
 
 
+def with_one_edit(path):
+    """A cache written whole, then one entry edited (which goes to the delta)."""
+    cachefile.write_cache(path, "fp", entries())
+    stored = reread(path)
+    stored["page-1"] = ["edited"]
+    cachefile.write_cache(path, "fp", stored)
+    assert path.with_name(path.name + ".delta").exists()
+    return stored
+
+
 def test_a_few_changes_go_to_a_delta_and_read_back_merged(tmp_path):
     path = tmp_path / "search.pickle"
     cachefile.write_cache(path, "fp", entries())
@@ -45,11 +55,7 @@ def test_a_few_changes_go_to_a_delta_and_read_back_merged(tmp_path):
 
 def test_many_changes_rewrite_the_whole_file_and_drop_the_delta(tmp_path):
     path = tmp_path / "stage.pickle"
-    cachefile.write_cache(path, "fp", entries())
-    stored = reread(path)
-    stored["page-1"] = ["edited"]
-    cachefile.write_cache(path, "fp", stored)
-    assert path.with_name("stage.pickle.delta").exists()
+    stored = with_one_edit(path)
     everything = {key: ["new"] for key in stored}
     cachefile.write_cache(path, "fp", everything)
     assert not path.with_name("stage.pickle.delta").exists()
@@ -58,10 +64,7 @@ def test_many_changes_rewrite_the_whole_file_and_drop_the_delta(tmp_path):
 
 def test_a_delta_made_against_another_version_of_the_file_is_ignored(tmp_path):
     path = tmp_path / "check.pickle"
-    cachefile.write_cache(path, "fp", entries())
-    stored = reread(path)
-    stored["page-1"] = ["edited"]
-    cachefile.write_cache(path, "fp", stored)
+    with_one_edit(path)
     delta = path.with_name("check.pickle.delta").read_bytes()
     cachefile._read.clear()
     cachefile.write_cache(path, "fp", entries())  # another process replaced the whole file
