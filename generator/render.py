@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -104,8 +105,9 @@ class CachedFile(File):
     Cache entries are written under a temporary name and renamed, never
     changed in place, so the link is the very file the build published; it
     also keeps its modification time from build to build, and with it the
-    ETag browsers revalidate against. Where a link cannot be made (another
-    file system) the file is copied as MkDocs would.
+    ETag browsers revalidate against. The file is made read-only, since a
+    write through the site's name would change the cache. Where a link cannot
+    be made (another file system) the file is copied as MkDocs would.
     """
 
     def copy_file(self, dirty: bool = False) -> None:
@@ -119,6 +121,12 @@ class CachedFile(File):
             os.link(self.abs_src_path, output)
         except OSError:
             super().copy_file(dirty)
+            return
+        # Read-only, in the site and so in the cache: an editor, optimiser or shell redirect writing to the
+        # site's file in place is refused, rather than changing what every later build publishes.
+        mode = stat.S_IMODE(os.stat(output).st_mode)
+        if mode & 0o222:
+            os.chmod(output, mode & ~0o222)
 
 
 def toc_of(page: StagedPage):

@@ -76,9 +76,17 @@ class StageCache:
             return template.render(values)
         self.html_used.add(key)
         try:
-            return (self.html_dir / key).read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
+            stored = (self.html_dir / key).read_bytes()
+        except OSError:
+            stored = b""
+        # Each file starts with its HTML's digest: a file emptied or cut short by a crash (a new name each
+        # time, so the file system's care for files renamed over old ones does not apply) is not published.
+        if len(stored) > _DIGEST_BYTES and hashlib.sha256(memoryview(stored)[_DIGEST_BYTES:]).digest() == \
+                stored[:_DIGEST_BYTES]:
+            try:
+                return stored[_DIGEST_BYTES:].decode("utf-8")
+            except UnicodeDecodeError:
+                pass
         html = self.html_made[key] = template.render(values)
         return html
 
@@ -98,13 +106,17 @@ class StageCache:
             return
         try:
             self.html_dir.mkdir(parents=True, exist_ok=True)
-            for key, html in self.html_made.items():
-                # Renamed into place: a build killed mid-write leaves a temporary name, never half a page.
-                temporary = self.html_dir / f".{key}.{os.getpid()}.tmp"
-                temporary.write_bytes(html.encode("utf-8"))
-                os.replace(temporary, self.html_dir / key)
         except OSError:
-            pass  # a read-only checkout still builds, just without remembering
+            return  # a read-only checkout still builds, just without remembering
+        for key, html in self.html_made.items():
+            # Renamed into place: a build killed mid-write leaves a temporary name, never half a page.
+            temporary = self.html_dir / f".{key}.{os.getpid()}.tmp"
+            try:
+                data = html.encode("utf-8")
+                temporary.write_bytes(hashlib.sha256(data).digest() + data)
+                os.replace(temporary, self.html_dir / key)
+            except (OSError, ValueError):  # a full disk, another build's clean-up, text with no UTF-8 form
+                temporary.unlink(missing_ok=True)
         self.html_made.clear()
 
     def render(self, body: str, image_src: ImageSrc | None = None) -> Rendered:
@@ -160,11 +172,29 @@ class StageCache:
         except OSError:
             stale = []
         for name in stale:  # pages no longer shown as they were, and temporaries of killed builds
-            (self.html_dir / name).unlink(missing_ok=True)
+            if not _written_by_a_running_build(name):
+                (self.html_dir / name).unlink(missing_ok=True)
         if not self.made and self.used == self.previous.keys():
             return
         known = {**self.previous, **self.made}
         write_cache(self.path, self.fingerprint, {key: known[key] for key in self.used if key in known})
+
+
+_DIGEST_BYTES = 32  # sha256
+
+
+def _written_by_a_running_build(name: str) -> bool:
+    """A temporary ``.<key>.<pid>.tmp`` of a build still running (another site folder, a preview)."""
+    parts = name.split(".")
+    if len(parts) != 4 or parts[3] != "tmp" or not parts[2].isdigit():
+        return False
+    try:
+        os.kill(int(parts[2]), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, another user's
+        return True
+    return True
 
 
 # The content objects pages show, each many times (an exemplar's card is on every listing it

@@ -189,8 +189,9 @@ def test_page_html_comes_from_the_stage_cache_until_what_it_shows_changes(site):
     folder = site / ".cache" / "exemplar" / "stage-html"
     kept = sorted(folder.iterdir())
     assert len(kept) > 10  # every page and head of the fixture site
-    for file in kept:
-        file.write_text(f"<!-- {POISON} -->" + file.read_text(encoding="utf-8"), encoding="utf-8")
+    for file in kept:  # each file is the digest of its HTML, then the HTML: recorded as theirs
+        html = f"<!-- {POISON} -->".encode() + file.read_bytes()[32:]
+        file.write_bytes(hashlib.sha256(html).digest() + html)
     (folder / ".abandoned.123.tmp").write_text("half a page", encoding="utf-8")  # a killed build's
     build(site, site / "site")
     other = site / "site" / "about" / "index.html"
@@ -204,6 +205,17 @@ def test_page_html_comes_from_the_stage_cache_until_what_it_shows_changes(site):
     assert POISON in other.read_text(encoding="utf-8")  # an unrelated page is still read back
     after = sorted(folder.iterdir())
     assert len(after) <= len(kept) and not any(f.name.endswith(".tmp") for f in after)  # stale ones removed
+
+
+def test_page_html_damaged_in_the_cache_is_rendered_again(site, cold):
+    """A crash can leave a cache file empty or cut short: such a file is never published."""
+    folder = site / ".cache" / "exemplar" / "stage-html"
+    for number, file in enumerate(sorted(folder.iterdir())):
+        data = file.read_bytes()
+        file.write_bytes(b"" if number % 2 else data[:len(data) // 2])
+    shutil.rmtree(site / "site")
+    build(site, site / "site")
+    assert tree(site / "site") == tree(cold / "cold")
 
 
 def test_a_replaced_photo_is_processed_again_even_with_its_name_and_size_kept(site):

@@ -12,12 +12,15 @@ def cached_file(tmp_path, source):
     return render.CachedFile.generated(config, "assets/media/photo.jpg", abs_src_path=str(source))
 
 
-def test_the_site_gets_a_link_to_the_cache_entry(tmp_path):
+def test_the_site_gets_a_read_only_link_to_the_cache_entry(tmp_path):
     source = tmp_path / "entry.jpg"
     source.write_bytes(b"variant")
     file = cached_file(tmp_path, source)
     file.copy_file()
     assert os.path.samefile(file.abs_dest_path, source)
+    assert not os.stat(file.abs_dest_path).st_mode & 0o222  # a write through the site's name would change the cache
+    file.copy_file()  # the next build links it again
+    assert os.path.samefile(file.abs_dest_path, source) and source.read_bytes() == b"variant"
 
 
 def test_where_no_link_can_be_made_the_file_is_copied(tmp_path, monkeypatch):
