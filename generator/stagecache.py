@@ -59,7 +59,8 @@ class StageCache:
         self.html_dir = path.with_name(HTML_DIR) if path is not None else None
         self.html_made: dict[str, str] = {}  # key -> HTML this process rendered, not yet written
         self.html_used: set[str] = set()
-        self.content_digests: dict[int, tuple[Any, bytes]] = {}  # see _KeyPickler
+        # How page keys are pickled (see _key_reducers); built once, used for every page.
+        self.key_reducers = _key_reducers({})
 
     @classmethod
     def open(cls, root: Path) -> StageCache:
@@ -95,7 +96,9 @@ class StageCache:
             return None
         buffer = io.BytesIO()
         try:
-            _KeyPickler(buffer, self.content_digests).dump((self.fingerprint, name, values))
+            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dispatch_table = self.key_reducers
+            pickler.dump((self.fingerprint, name, values))
         except Exception:  # a value that cannot be pickled (a function): no key, the template is rendered
             return None
         return hashlib.sha256(buffer.getbuffer()).hexdigest()
@@ -221,15 +224,12 @@ def _reduce_plain(cls: type, values: Callable[[Any], tuple], obj: Any) -> tuple:
 _PLAIN = _plain_reducers()
 
 
-class _KeyPickler(pickle.Pickler):
-    """Pickles what a template is given, for its key: plain values as they are (pickle is far faster
-    than walking them in Python), each content object as the digest of its own pickle, made once
-    per build (``digests``, which also keeps the objects alive so their ids stay theirs)."""
-
-    def __init__(self, file: io.BytesIO, digests: dict[int, tuple[Any, bytes]]) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        # A dispatch table is consulted in C for other types only: no Python call per string or dict.
-        self.dispatch_table = {**_PLAIN, **dict.fromkeys(_CONTENT_TYPES, functools.partial(_reduce_content, digests))}
+def _key_reducers(digests: dict[int, tuple[Any, bytes]]) -> dict[type, Callable[[Any], tuple]]:
+    """How a page key pickles what its template is given: plain values as they are (pickle is far
+    faster than walking them in Python), each content object as the digest of its own pickle, made
+    once per build (``digests``, which also keeps the objects alive so their ids stay theirs). A
+    dispatch table is consulted in C for other types only: no Python call per string or dict."""
+    return {**_PLAIN, **dict.fromkeys(_CONTENT_TYPES, functools.partial(_reduce_content, digests))}
 
 
 def _reduce_content(digests: dict[int, tuple[Any, bytes]], obj: Any) -> tuple:
