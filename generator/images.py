@@ -386,16 +386,19 @@ def _process_file(path: Path, cache_dir: Path, widths: tuple[int, ...], key: str
 
 def _load_entry(path: Path, digest: str, cache_dir: Path, key: str) -> ProcessedImage | None:
     """The cached result for these source bytes, or None if absent or damaged."""
-    entry = cache_dir / digest / key
+    # Joined as strings: a rebuild looks up every photo of the campaign, and pathlib parses at every join.
+    entry = os.path.join(cache_dir, digest, key)
     try:
-        manifest = json.loads((entry / MANIFEST).read_bytes())
+        with open(os.path.join(entry, MANIFEST), "rb") as file:
+            manifest = json.loads(file.read())
         if manifest["digest"] != digest or manifest["settings"] != key:
             return None
-        image = _processed_image(path, digest, entry, bool(manifest["has_alpha"]), manifest["variants"])
+        rows = manifest["variants"]
+        image = _processed_image(path, digest, Path(entry), bool(manifest["has_alpha"]), rows)
         # Renames make writes atomic, but a file may still have been damaged
         # since (a zero-length file after a crash on some file systems).
-        for variant, row in zip(image.variants, manifest["variants"], strict=True):
-            if not 0 < row[3] == variant.cache_path.stat().st_size:
+        for variant, row in zip(image.variants, rows, strict=True):
+            if not 0 < row[3] == os.stat(os.path.join(entry, variant.name)).st_size:
                 return None
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None

@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -102,6 +102,7 @@ def page_dir(path: str) -> str:
     return f"{parent}/" if parent else ""
 
 
+@lru_cache(maxsize=4096)  # asked for every card and link on every page
 def relative_root(path: str) -> str:
     """The relative prefix from a page's URL back to the site root."""
     depth = page_dir(path).count("/")
@@ -266,7 +267,7 @@ def _image_sources(publish_set: PublishSet, root: Path,
     for entry in (*publish_set.exemplars, *publish_set.activities):
         files += _entry_images(entry)
         files += [entry.source.parent / name for name in images_in(entry.body)]
-    return sorted({root / f for f in files})
+    return [root / f for f in sorted(set(files), key=str)]  # strings compare faster than paths
 
 
 def _entry_images(entry: Exemplar | Activity) -> list[PurePosixPath]:
