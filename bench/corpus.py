@@ -17,13 +17,20 @@ bench/run.py measures it at 100 stories and reports it per photo, since
 processing 2,000 or 10,000 distinct photos would take the run far past its
 time budget.
 
+Camera photos (``with_camera_photos``): the same campaign with every story's
+photos replaced by 12-megapixel JPEGs of about 4 MB, as editors' phones and
+cameras take them (hard links to two files, so the copy costs no disk), for
+measuring what ``check`` pays per megabyte of photo.
+
     python bench/corpus.py 1000 /tmp/corpus
+    python bench/corpus.py --camera /tmp/corpus /tmp/corpus-camera
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import os
 import random
 import shutil
 import sys
@@ -80,6 +87,32 @@ def image_bytes(size: tuple[int, int], seed: int) -> bytes:
 
 def image(path: Path, size: tuple[int, int], seed: int) -> None:
     path.write_bytes(image_bytes(size, seed))
+
+
+def camera_photo(path: Path, size: tuple[int, int], seed: int) -> None:
+    """A 12-megapixel photo-like JPEG (smooth gradients under coarse grain, quality 92): about 4 MB."""
+    rng = random.Random(seed)
+    gradients = [Image.linear_gradient("L"), Image.radial_gradient("L"), Image.linear_gradient("L").rotate(90)]
+    base = Image.merge("RGB", [g.resize(size) for g in gradients])
+    small = (size[0] // 4, size[1] // 4)
+    grain = Image.frombytes("RGB", small, rng.randbytes(small[0] * small[1] * 3)).resize(size, Image.Resampling.BICUBIC)
+    Image.blend(base, grain, 0.35).save(path, "JPEG", quality=92)
+
+
+def with_camera_photos(root: Path, target: Path) -> Path:
+    """A copy of the campaign at ``root`` (hard links) whose stories' photos are camera-sized."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(root, target, copy_function=os.link, ignore=shutil.ignore_patterns(".cache", "*.jpg"))
+    originals = target / ".camera"
+    originals.mkdir()
+    portrait, photo = originals / "portrait.jpg", originals / "photo.jpg"
+    camera_photo(portrait, (3000, 4000), 1)
+    camera_photo(photo, (4000, 3000), 2)
+    for bundle in sorted((target / "stories").iterdir()):
+        os.link(portrait, bundle / "portrait.jpg")
+        os.link(photo, bundle / "photo-1.jpg")
+    return target
 
 
 CAMPAIGN = """name: 基准测试活动
@@ -191,4 +224,7 @@ published: {folder[:10]}
 
 
 if __name__ == "__main__":
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    if sys.argv[1] == "--camera":
+        with_camera_photos(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        generate(int(sys.argv[1]), Path(sys.argv[2]))

@@ -17,8 +17,10 @@ regenerates it without running anything). Nothing here asserts a time.
 Run in this order (each needs what the one before leaves): kit, build, check, visitor.
 
 check    `exemplar check` on N synthetic stories (bench/corpus.py), cold
-         (EXEMPLAR_NO_CACHE=1) and warm, against the floor of reading the same
-         files with PyYAML's C loader and opening every image with Pillow.
+         (EXEMPLAR_NO_CACHE=1), cold with camera-sized photos (4 MB each),
+         a fresh clone's first check and warm, against the floor of reading
+         the same files with PyYAML's C loader and opening every image with
+         Pillow.
 build    For each N, interleaved: exemplar's build without the media kit
          (bench/build_without_kit.py), plain `mkdocs build` of the same pages
          as bare Markdown with the same theme, search and Markdown settings,
@@ -203,6 +205,19 @@ def corpus(n: int, work: Path) -> Path:
     return root
 
 
+def camera_corpus(n: int, root: Path, work: Path) -> Path:
+    """The N-story corpus with camera-sized photos (bench/corpus.py), remade when the corpus changed."""
+    target = work / f"corpus-{n}-camera"
+    stamp = work / f"corpus-{n}-camera.stamp"
+    key = fingerprint((work / f"corpus-{n}.stamp").read_text(), (HERE / "corpus.py").read_bytes())
+    if not stamp.exists() or stamp.read_text() != key:
+        # In a process of its own: 12-megapixel images would swell this one, and the peak memory
+        # reported for every command it starts afterwards with it.
+        subprocess.run([PYTHON, HERE / "corpus.py", "--camera", root, target], check=True)
+        stamp.write_text(key)
+    return target
+
+
 def other_projects(n: int, root: Path, work: Path) -> Path:
     """The same corpus as a plain MkDocs project and a Hugo project (bench/others.py)."""
     out = work / f"others-{n}"
@@ -239,19 +254,23 @@ def bench_check(n: int, work: Path, repeat: int, log: Path) -> dict:
     cold_env = {**ENV, "EXEMPLAR_NO_CACHE": "1"}  # every document checked, as on a fresh clone
     if not (root / ".cache" / "exemplar" / "check.pickle").exists():
         measure(exemplar, log)  # primes the check cache for the warm runs (the build benchmark leaves it warm)
-    cold, first, warm, base = [], [], [], []
+    # The same campaign with 4 MB camera photos: what check pays per megabyte of photo (it reads their two ends).
+    camera = [PYTHON, "-m", "exemplar", "check", camera_corpus(n, root, work)]
+    cold, camera_cold, first, warm, base = [], [], [], [], []
     cache = root / ".cache" / "exemplar" / "check.pickle"
     for _ in range(repeat):  # interleaved
         cold.append(measure(exemplar, log, env=cold_env))
+        camera_cold.append(measure(camera, log, env=cold_env))
         remove(cache, cache.with_name(cache.name + ".delta"))
         first.append(measure(exemplar, log))  # a fresh clone's first check: every document, and the cache written
         warm.append(measure(exemplar, log))
         base.append(measure(floor, log))
     row = {"n": n, "measured": dt.datetime.now().isoformat(timespec="seconds"), "cold": summary(cold),
-           "first": summary(first), "warm": summary(warm), "floor": summary(base)}
+           "cold_camera": summary(camera_cold), "first": summary(first), "warm": summary(warm), "floor": summary(base)}
     row["cold_over_floor"] = row["cold"]["wall_s"] / row["floor"]["wall_s"]
     row["warm_over_floor"] = row["warm"]["wall_s"] / row["floor"]["wall_s"]
-    print(f"check {n:,}: cold {row['cold']['wall_s']:.2f} s, first {row['first']['wall_s']:.2f} s, "
+    print(f"check {n:,}: cold {row['cold']['wall_s']:.2f} s, camera photos {row['cold_camera']['wall_s']:.2f} s, "
+          f"first {row['first']['wall_s']:.2f} s, "
           f"warm {row['warm']['wall_s']:.2f} s, "
           f"floor {row['floor']['wall_s']:.2f} s", flush=True)
     return row

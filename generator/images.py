@@ -89,8 +89,18 @@ def inspect_image(path: Path, status: os.stat_result | None = None) -> ImageInfo
     return _inspect(str(path), status.st_size, status.st_mtime_ns)
 
 
+# A camera's photo is several megabytes, and a campaign has thousands: a JPEG's
+# headers (the size, EXIF) are at its start and its end-of-image marker at its
+# end, so those two ends are read, and the whole file only when they cannot decide.
+_JPEG_HEAD_BYTES = 256 * 1024  # EXIF, XMP and ICC segments before the frame header
+_JPEG_TAIL_BYTES = 64 * 1024
+
+
 @lru_cache(maxsize=65536)
 def _inspect(path: str, size: int, mtime_ns: int) -> ImageInfo:
+    info = _inspect_jpeg_ends(path, size)
+    if info is not None:
+        return info
     data = Path(path).read_bytes()
     header = _jpeg_header(data)
     if header is not None and header[0] * header[1] <= MAX_PIXELS:
@@ -112,6 +122,29 @@ def _inspect(path: str, size: int, mtime_ns: int) -> ImageInfo:
         else:
             _check_complete(data, format_name)
         return ImageInfo(FORMATS[format_name], width, height, has_gps)
+
+
+def _inspect_jpeg_ends(path: str, size: int) -> ImageInfo | None:
+    """A large JPEG's info from its first and last bytes alone, or None: read all of it.
+
+    The last end-of-image marker with no start-of-scan after it, seen in the
+    tail, is the last one in the file and after its last scan: exactly what
+    ``_check_complete`` asks of the whole file. When the tail cannot show that
+    (a truncated file, or a long trailer such as a phone's motion-photo video),
+    the whole file decides.
+    """
+    if size <= _JPEG_HEAD_BYTES + _JPEG_TAIL_BYTES:
+        return None
+    with open(path, "rb") as file:
+        head = file.read(_JPEG_HEAD_BYTES)
+        file.seek(-_JPEG_TAIL_BYTES, os.SEEK_END)
+        tail = file.read()
+    header = _jpeg_header(head)
+    if header is None or header[0] * header[1] > MAX_PIXELS:
+        return None
+    if tail.rfind(b"\xff\xd9") <= tail.rfind(b"\xff\xda"):  # no marker in the tail (-1 <= -1), or a scan after it
+        return None
+    return ImageInfo("JPEG", *header)
 
 
 # Start-of-frame markers carry the image size; C4 (DHT), C8 (JPG), CC (DAC) do not.

@@ -9,6 +9,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import ExifTags, Image, ImageCms
 
 from exemplar import images
@@ -357,3 +359,78 @@ def test_jpegs_the_quick_reader_cannot_vouch_for_go_to_pillow(tmp_path, damage):
     else:
         with Image.open(path) as reference:
             assert (info.width, info.height) == reference.size
+
+
+# ------------------------------------------- large photos: judged by their ends
+
+def _large_jpeg(tmp_path: Path, **options) -> Path:
+    """A JPEG larger than the two ends ``check`` reads (noise compresses badly), like a camera's."""
+    image = Image.frombytes("RGB", (640, 480), random.Random(5).randbytes(640 * 480 * 3))
+    path = write(tmp_path / "camera.jpg", image, quality=95, **options)
+    assert path.stat().st_size > images._JPEG_HEAD_BYTES + images._JPEG_TAIL_BYTES
+    return path
+
+
+def _whole_file_verdict(path: Path):
+    """What inspection says when it reads the whole file (the ends never large enough to decide)."""
+    images._inspect.cache_clear()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(images, "_JPEG_HEAD_BYTES", 1 << 40)
+        return _verdict(path)
+
+
+def _verdict(path: Path):
+    images._inspect.cache_clear()
+    try:
+        return inspect_image(path)
+    except images.ImageProblem as problem:
+        return problem.code
+
+
+def test_a_large_photo_is_inspected_without_reading_it_whole(tmp_path, monkeypatch):
+    gps = Image.Exif()
+    gps[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (38.0, 52.0, 1.0)}
+    path = _large_jpeg(tmp_path, exif=gps)
+    expected = _whole_file_verdict(path)
+    assert expected == images.ImageInfo("JPEG", 640, 480, True)
+
+    def whole_read(self):
+        raise AssertionError(f"{self} was read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", whole_read)
+    assert _verdict(path) == expected
+
+
+@pytest.mark.parametrize("change, expected", [
+    ("cut", "E406"),  # a copy that stopped half-way
+    ("motion-photo", images.ImageInfo("JPEG", 640, 480, False)),  # a video appended after the picture
+    ("scan-after-end", "E406"),  # a trailer that looks like a scan left open
+])
+def test_a_large_photo_the_ends_cannot_vouch_for_is_read_whole(tmp_path, change, expected):
+    path = _large_jpeg(tmp_path)
+    data = path.read_bytes()
+    trailer = bytes(b for b in random.Random(7).randbytes(200_000) if b != 0xFF)  # no marker in it
+    path.write_bytes({"cut": data[:len(data) * 2 // 3],
+                      "motion-photo": data + b"ftypmp42" + trailer,
+                      "scan-after-end": data + b"\xff\xda" + trailer}[change])
+    assert _verdict(path) == _whole_file_verdict(path) == expected
+
+
+_PIECES = [b"\xff\xd9", b"\xff\xda", b"\xff", b"\x00" * 7, b"\xd9\xda\x12" * 5]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=600), tail=st.lists(st.sampled_from(_PIECES), max_size=12),
+       head=st.integers(min_value=16, max_value=400), end=st.integers(min_value=2, max_value=80))
+def test_reading_the_ends_always_agrees_with_reading_everything(tmp_path, cut, tail, head, end):
+    """Whatever the file's layout (cut anywhere, trailers with markers), the ends give the whole file's verdict."""
+    clean = io.BytesIO()
+    picture((40, 30)).save(clean, "JPEG", exif=Image.Exif())
+    data = clean.getvalue()
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(data[:max(2, len(data) - cut)] + b"".join(tail))
+    with pytest.MonkeyPatch.context() as patch:  # small ends, so a small file takes the quick path
+        patch.setattr(images, "_JPEG_HEAD_BYTES", head)
+        patch.setattr(images, "_JPEG_TAIL_BYTES", end)
+        quick = _verdict(path)
+    assert quick == _whole_file_verdict(path)
