@@ -92,8 +92,9 @@ def inspect_image(path: Path, status: os.stat_result | None = None) -> ImageInfo
 # A camera's photo is several megabytes, and a campaign has thousands: a JPEG's
 # headers (the size, EXIF) are at its start and its end-of-image marker at its
 # end, so those two ends are read, and the whole file only when they cannot decide.
-_JPEG_HEAD_BYTES = 256 * 1024  # EXIF, XMP and ICC segments before the frame header
-_JPEG_TAIL_BYTES = 64 * 1024
+_JPEG_HEAD_BYTES = 64 * 1024  # a camera's EXIF (with its thumbnail), ICC and MPF segments
+_JPEG_HEAD_MAX_BYTES = 1024 * 1024  # an edited photo's XMP and Photoshop segments, read when the first part ends in them
+_JPEG_TAIL_BYTES = 16 * 1024
 
 
 @lru_cache(maxsize=65536)
@@ -137,11 +138,14 @@ def _inspect_jpeg_ends(path: str, size: int) -> ImageInfo | None:
         return None
     with open(path, "rb") as file:
         head = file.read(_JPEG_HEAD_BYTES)
+        header = _jpeg_header(head)
+        if header is None and size > _JPEG_HEAD_MAX_BYTES + _JPEG_TAIL_BYTES:
+            head += file.read(_JPEG_HEAD_MAX_BYTES - len(head))
+            header = _jpeg_header(head)
+        if header is None or header[0] * header[1] > MAX_PIXELS:
+            return None
         file.seek(-_JPEG_TAIL_BYTES, os.SEEK_END)
         tail = file.read()
-    header = _jpeg_header(head)
-    if header is None or header[0] * header[1] > MAX_PIXELS:
-        return None
     if tail.rfind(b"\xff\xd9") <= tail.rfind(b"\xff\xda"):  # no marker in the tail (-1 <= -1), or a scan after it
         return None
     return ImageInfo("JPEG", *header)

@@ -419,10 +419,31 @@ def test_a_large_photo_the_ends_cannot_vouch_for_is_read_whole(tmp_path, change,
 _PIECES = [b"\xff\xd9", b"\xff\xda", b"\xff", b"\x00" * 7, b"\xd9\xda\x12" * 5]
 
 
+def test_a_large_photo_with_long_headers_is_read_a_little_further(tmp_path, monkeypatch):
+    """An edited photo's XMP can push the frame header past the first part read: the next part finds it."""
+    image = Image.frombytes("RGB", (1400, 1000), random.Random(6).randbytes(1400 * 1000 * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=95)
+    data = buffer.getvalue()
+    xmp = b"http://ns.adobe.com/xap/1.0/\0" + b"<x:xmpmeta/>" * 5000
+    segments = b"".join(b"\xff\xe1" + struct.pack(">H", len(xmp) + 2) + xmp for _ in range(3))
+    path = tmp_path / "edited.jpg"
+    path.write_bytes(data[:2] + segments + data[2:])
+    assert images._JPEG_HEAD_BYTES < data.index(b"\xff\xc0") + len(segments) < images._JPEG_HEAD_MAX_BYTES
+    assert path.stat().st_size > images._JPEG_HEAD_MAX_BYTES + images._JPEG_TAIL_BYTES
+
+    def whole_read(self):
+        raise AssertionError(f"{self} was read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", whole_read)
+    assert _verdict(path) == images.ImageInfo("JPEG", 1400, 1000, False)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(min_value=0, max_value=600), tail=st.lists(st.sampled_from(_PIECES), max_size=12),
-       head=st.integers(min_value=16, max_value=400), end=st.integers(min_value=2, max_value=80))
-def test_reading_the_ends_always_agrees_with_reading_everything(tmp_path, cut, tail, head, end):
+       head=st.integers(min_value=16, max_value=400), further=st.integers(min_value=1, max_value=8),
+       end=st.integers(min_value=2, max_value=80))
+def test_reading_the_ends_always_agrees_with_reading_everything(tmp_path, cut, tail, head, further, end):
     """Whatever the file's layout (cut anywhere, trailers with markers), the ends give the whole file's verdict."""
     clean = io.BytesIO()
     picture((40, 30)).save(clean, "JPEG", exif=Image.Exif())
@@ -431,6 +452,7 @@ def test_reading_the_ends_always_agrees_with_reading_everything(tmp_path, cut, t
     path.write_bytes(data[:max(2, len(data) - cut)] + b"".join(tail))
     with pytest.MonkeyPatch.context() as patch:  # small ends, so a small file takes the quick path
         patch.setattr(images, "_JPEG_HEAD_BYTES", head)
+        patch.setattr(images, "_JPEG_HEAD_MAX_BYTES", head * further)
         patch.setattr(images, "_JPEG_TAIL_BYTES", end)
         quick = _verdict(path)
     assert quick == _whole_file_verdict(path)
