@@ -136,16 +136,19 @@ def _inspect_jpeg_ends(path: str, size: int) -> ImageInfo | None:
     """
     if size <= _JPEG_HEAD_BYTES + _JPEG_TAIL_BYTES:
         return None
-    with open(path, "rb") as file:
-        head = file.read(_JPEG_HEAD_BYTES)
-        header = _jpeg_header(head)
-        if header is None and size > _JPEG_HEAD_MAX_BYTES + _JPEG_TAIL_BYTES:
-            head += file.read(_JPEG_HEAD_MAX_BYTES - len(head))
+    try:
+        with open(path, "rb") as file:
+            head = file.read(_JPEG_HEAD_BYTES)
             header = _jpeg_header(head)
-        if header is None or header[0] * header[1] > MAX_PIXELS:
-            return None
-        file.seek(-_JPEG_TAIL_BYTES, os.SEEK_END)
-        tail = file.read()
+            if header is None and size > _JPEG_HEAD_MAX_BYTES + _JPEG_TAIL_BYTES:
+                head += file.read(_JPEG_HEAD_MAX_BYTES - len(head))
+                header = _jpeg_header(head)
+            if header is None or header[0] * header[1] > MAX_PIXELS:
+                return None
+            file.seek(-_JPEG_TAIL_BYTES, os.SEEK_END)
+            tail = file.read()
+    except OSError:  # replaced by a shorter file since it was looked at: the whole file decides
+        return None
     if tail.rfind(b"\xff\xd9") <= tail.rfind(b"\xff\xda"):  # no marker in the tail (-1 <= -1), or a scan after it
         return None
     return ImageInfo("JPEG", *header)

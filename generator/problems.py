@@ -88,7 +88,8 @@ CATALOGUE: Mapping[str, CodeInfo] = {
     "E109": CodeInfo("不支持 YAML 锚点和别名", "为安全起见不接受 &锚点 和 *别名，请把内容直接写出来。"),
     "E110": CodeInfo("不支持 YAML 标签", "不接受 !!str、!tag 之类的 YAML 标签，请直接写值。"),
     "E111": CodeInfo("文件太大", "单个文件超过了大小上限，请拆分或压缩。"),
-    "E112": CodeInfo("缺少必需的文件或目录", "站点根目录下必须有 mkdocs.yml、content/campaign.yml 等文件。"),
+    "E112": CodeInfo("缺少必需的文件或目录，或文件无法读取",
+                     "站点根目录下必须有 mkdocs.yml、content/campaign.yml 等文件；引用的文件必须可读。"),
     "E113": CodeInfo("键必须是简单文字", "YAML 键必须是简单的文字，不能是列表或字段表。"),
     # E2xx: fields
     "E201": CodeInfo("未知的字段", "这个字段名不在内容模型里，多半是拼写错误。字段列表见 README 的“内容模型”。"),

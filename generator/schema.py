@@ -440,6 +440,10 @@ def check_bundle_file(text: str, bundle: PurePosixPath, ctx: Context, at: Any, p
         except ImageProblem as problem:
             ctx.report(problem.code, f"{path}：{problem.message}", at, path, hint="用图片软件重新导出为 JPEG 或 PNG")
             return INVALID
+        except OSError as error:  # no permission to read it, or removed since it was looked at
+            ctx.report("E112", f"{path} 的“{text}”无法读取：{error.strerror or error}", at, path,
+                       hint="确认文件还在、当前用户有权读取（例如 chmod a+r）")
+            return INVALID
         if info.has_gps:
             ctx.report("W402", f"{path} 的原图带有 GPS 拍摄位置", at, path,
                        hint="网站上的图片会去掉全部元数据；原图若从别处流出仍会泄露位置，建议删除位置信息后再提交",

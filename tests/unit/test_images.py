@@ -401,6 +401,15 @@ def test_a_large_photo_is_inspected_without_reading_it_whole(tmp_path, monkeypat
     assert _verdict(path) == expected
 
 
+def test_a_photo_replaced_by_a_smaller_one_while_checked_is_judged_whole(tmp_path):
+    """The size check saw a camera photo; by the time it is read, an editor has saved a small one."""
+    path = write(tmp_path / "photo.jpg", picture((40, 30)))
+    status = path.stat()
+    large = images._JPEG_HEAD_BYTES + images._JPEG_TAIL_BYTES + 1
+    images._inspect.cache_clear()
+    assert images._inspect(str(path), large, status.st_mtime_ns) == images.ImageInfo("JPEG", 40, 30, False)
+
+
 @pytest.mark.parametrize("change, expected", [
     ("cut", "E406"),  # a copy that stopped half-way
     ("motion-photo", images.ImageInfo("JPEG", 640, 480, False)),  # a video appended after the picture

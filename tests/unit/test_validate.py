@@ -150,3 +150,24 @@ def test_small_image_is_a_warning(make_site, tmp_path):
                       "stories/li-si/s.png": small.read_bytes()})
     result = check(root)
     assert result.ok and [p.code for p in result.problems] == ["W401"]
+
+
+def test_an_image_that_cannot_be_read_is_a_located_problem(make_site, monkeypatch):
+    """A photo copied without read permission (as root in CI a chmod would not stop the read, so the refusal is faked)."""
+    from PIL import Image
+    from exemplar import images
+
+    readable = images._inspect
+
+    def refused(path, size, mtime_ns):
+        if path.endswith("p.jpg"):
+            raise PermissionError(13, "Permission denied", path)
+        return readable(path, size, mtime_ns)
+
+    monkeypatch.setattr(images, "_inspect", refused)
+    root = make_site({"stories/li-si/index.md": story(extra="status: draft\nportrait: {file: p.jpg, alt: 李四}")})
+    Image.new("RGB", (300, 300), "red").save(root / "stories/li-si/p.jpg")
+    problems = check(root).problems
+    assert [(p.code, str(p.file), p.line, p.field) for p in problems] == [
+        ("E112", "stories/li-si/index.md", 9, "portrait.file")]
+    assert "无法读取：Permission denied" in problems[0].message and "chmod" in problems[0].hint
