@@ -137,7 +137,7 @@ def render(run, check, build, kit, lighthouse, weight, extended=None) -> str:
         out += ["**`exemplar check`**, against the floor of parsing the same front matter with PyYAML's C loader "
                 "and opening every image with Pillow.", "",
                 "*cold* = no cache at all (`EXEMPLAR_NO_CACHE=1`, as in CI); *camera photos* = cold, with every "
-                "story's two photos 12-megapixel JPEGs of 4 MB (the corpus's are 13–19 KB); *first* = a fresh "
+                "story's two photos 12-megapixel JPEGs of 4 MB (the corpus's are 7–21 KB); *first* = a fresh "
                 "clone's first check, which also writes the cache; *warm* = the editor's next check.", "",
                 "| stories | check, cold | cold, camera photos | check, first | check, warm cache | floor "
                 "| cold ÷ floor | warm ÷ floor | peak memory |",
