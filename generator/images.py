@@ -438,7 +438,7 @@ def _load_entry(path: Path, digest: str, cache_dir: Path, key: str) -> Processed
         # Renames make writes atomic, but a file may still have been damaged
         # since (a zero-length file after a crash on some file systems).
         for variant, row in zip(image.variants, rows, strict=True):
-            if not 0 < row[3] == os.stat(os.path.join(entry, variant.name)).st_size:
+            if not 0 < row[3] == os.stat(variant.cache_path).st_size:
                 return None
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None

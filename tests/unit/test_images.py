@@ -373,7 +373,6 @@ def _large_jpeg(tmp_path: Path, **options) -> Path:
 
 def _whole_file_verdict(path: Path):
     """What inspection says when it reads the whole file (the ends never large enough to decide)."""
-    images._inspect.cache_clear()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(images, "_JPEG_HEAD_BYTES", 1 << 40)
         return _verdict(path)
@@ -387,17 +386,20 @@ def _verdict(path: Path):
         return problem.code
 
 
+def _refuse_whole_reads(monkeypatch) -> None:
+    def whole_read(self):
+        raise AssertionError(f"{self} was read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", whole_read)
+
+
 def test_a_large_photo_is_inspected_without_reading_it_whole(tmp_path, monkeypatch):
     gps = Image.Exif()
     gps[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (38.0, 52.0, 1.0)}
     path = _large_jpeg(tmp_path, exif=gps)
     expected = _whole_file_verdict(path)
     assert expected == images.ImageInfo("JPEG", 640, 480, True)
-
-    def whole_read(self):
-        raise AssertionError(f"{self} was read whole")
-
-    monkeypatch.setattr(Path, "read_bytes", whole_read)
+    _refuse_whole_reads(monkeypatch)
     assert _verdict(path) == expected
 
 
@@ -440,11 +442,7 @@ def test_a_large_photo_with_long_headers_is_read_a_little_further(tmp_path, monk
     path.write_bytes(data[:2] + segments + data[2:])
     assert images._JPEG_HEAD_BYTES < data.index(b"\xff\xc0") + len(segments) < images._JPEG_HEAD_MAX_BYTES
     assert path.stat().st_size > images._JPEG_HEAD_MAX_BYTES + images._JPEG_TAIL_BYTES
-
-    def whole_read(self):
-        raise AssertionError(f"{self} was read whole")
-
-    monkeypatch.setattr(Path, "read_bytes", whole_read)
+    _refuse_whole_reads(monkeypatch)
     assert _verdict(path) == images.ImageInfo("JPEG", 1400, 1000, False)
 
 
